@@ -1,0 +1,5 @@
+#pragma once
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
+#include <systemd/sd-journal.h>
+#include <systemd/sd-daemon.h>
+#include <sys/uio.h>

@@ -1,0 +1,61 @@
+/// A problem found in a rule file (or a drill scenario): what, where, and how to fix it.
+///
+/// Diagnostics are collected, never thrown, so one pass reports every problem. They render
+/// compiler-style: `rules/faults.rules:12:19: error: unknown contact 'dept-haed' (did you
+/// mean 'dept-head'?)`, then the source line and a caret under the offending text.
+public struct Diagnostic: Hashable, Sendable {
+    /// How bad a diagnostic is.
+    public enum Severity: String, Sendable, Comparable {
+        /// The rules cannot be used.
+        case error
+        /// The rules work, but probably not as meant.
+        case warning
+        /// Extra context attached to an error or warning.
+        case note
+
+        private var rank: Int {
+            switch self {
+            case .error: 2
+            case .warning: 1
+            case .note: 0
+            }
+        }
+
+        /// Errors sort above warnings above notes.
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// Error, warning or note.
+    public var severity: Severity
+    /// One line saying what is wrong (and, for common mistakes, what was meant).
+    public var message: String
+    /// The text it is about.
+    public var range: SourceRange
+    /// Follow-up notes (for example where a duplicate was first defined).
+    public var notes: [Diagnostic]
+
+    /// Creates a diagnostic.
+    public init(
+        _ severity: Severity, _ message: String, at range: SourceRange, notes: [Diagnostic] = []
+    ) {
+        self.severity = severity
+        self.message = message
+        self.range = range
+        self.notes = notes
+    }
+
+    /// Where it starts.
+    public var location: SourceLocation { range.start }
+
+    /// The one-line form: `file:line:col: error: message`.
+    public var headline: String { "\(location): \(severity.rawValue): \(message)" }
+}
+
+extension Array where Element == Diagnostic {
+    /// True when any diagnostic is an error.
+    public var containsErrors: Bool { contains { $0.severity == .error } }
+    /// The number of errors.
+    public var errorCount: Int { filter { $0.severity == .error }.count }
+    /// The number of warnings.
+    public var warningCount: Int { filter { $0.severity == .warning }.count }
+}

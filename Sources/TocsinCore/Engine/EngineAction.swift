@@ -1,0 +1,62 @@
+/// One decision of the engine, for the daemon to carry out: store it, log it, send it.
+///
+/// Every action that changes an incident carries the whole new `Incident`, so the daemon
+/// can write it as it is; all actions of one call belong in one transaction.
+public enum EngineAction: Sendable {
+    /// A new incident. `rule` nil: no rule takes it (stored and logged as a warning).
+    case opened(Incident)
+    /// Another `open` for an open incident: counted, last seen updated.
+    case deduplicated(Incident)
+    /// The incident now belongs to another rule (fields changed, or the rules were reloaded).
+    case moved(Incident, from: RuleName?)
+    /// Acknowledged.
+    case acknowledged(Incident)
+    /// A `note` was added.
+    case noted(Incident)
+    /// Recovered: no more steps; "recovered" messages follow.
+    case resolved(Incident)
+    /// A step (or a repeat) fell due and fired.
+    case stepFired(Incident, StepFiring)
+    /// A message to send now.
+    case send(OutboundMessage)
+    /// A message held by storm control until its window ends.
+    case hold(HeldMessage)
+    /// Held messages released as one message (a digest, or the single held message).
+    case release(heldIDs: [String], message: OutboundMessage)
+    /// A daily report went out; remember when, so it is not sent twice.
+    case reportSent(time: TimeOfDay, at: Timestamp)
+}
+
+/// A step that fired: which, for whom, and its deadline.
+public struct StepFiring: Hashable, Sendable {
+    /// The step's index in the rule (nil for a repeat).
+    public var index: Int?
+    /// The repeat's number (nil for a step).
+    public var repeatNumber: Int?
+    /// `1`, `2`, … or `repeat 3`.
+    public var label: String
+    /// Who is told.
+    public var contacts: [ContactName]
+    /// When it was due.
+    public var deadline: Timestamp
+}
+
+/// The answer to an accepted event: the incident it went to and where that stands.
+public struct Receipt: Hashable, Sendable {
+    /// The incident's number.
+    public var incident: IncidentNumber
+    /// The incident's id.
+    public var id: String
+    /// Its state after the event.
+    public var state: Incident.State
+    /// Whether the event opened a new incident.
+    public var isNew: Bool
+}
+
+/// Why the engine refused an event that parsed fine.
+public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The sentence for the client.
+    public var message: String
+    /// The sentence.
+    public var description: String { message }
+}

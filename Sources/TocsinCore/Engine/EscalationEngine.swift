@@ -1,0 +1,376 @@
+/// The escalation engine (SPEC §7, §8, §6 reports): a value-type state machine. Feed it
+/// events and the current time; it returns the actions to carry out. It does no I/O and
+/// reads no clock, so tests drive it with a manual clock and the drill replays a day in
+/// milliseconds.
+///
+/// Costs: `receive` is O(log n) in the number of open incidents (a dictionary lookup and a
+/// heap push); `tick` is O(log n) per due deadline. Only `reload` and restore walk every
+/// open incident.
+public struct EscalationEngine: Sendable {
+    /// The rules in force.
+    public private(set) var rules: RuleSet
+    /// Writes the messages.
+    public let composer: MessageComposer
+
+    private var incidents: [IncidentNumber: Incident] = [:]
+    private var numberByID: [String: IncidentNumber] = [:]
+    private var timers = TimerHeap()
+    private var storm: StormGate
+    private var nextNumber: Int64
+    private var lastReports: [TimeOfDay: Timestamp]
+    private var ledger: DayLedger
+
+    /// A fresh engine (no incidents). `now` anchors the daily report: the first one goes out
+    /// at its next time of day after `now`.
+    public init(rules: RuleSet, composer: MessageComposer = MessageComposer(), now: Timestamp) {
+        self.init(rules: rules, composer: composer, snapshot: EngineSnapshot(), now: now)
+    }
+
+    /// An engine carrying on from a snapshot of the store. Incidents whose rule changed while
+    /// tocsind was down are moved as by `reload`; steps that fell due fire on the first `tick`.
+    public init(rules: RuleSet, composer: MessageComposer = MessageComposer(), snapshot: EngineSnapshot, now: Timestamp) {
+        self.rules = rules
+        self.composer = composer
+        self.storm = StormGate(window: rules.settings.stormWindow)
+        self.nextNumber = snapshot.nextNumber
+        self.ledger = snapshot.ledger
+        self.lastReports = snapshot.lastReports
+        for report in rules.reports where lastReports[report.time] == nil { lastReports[report.time] = now }
+        for incident in snapshot.incidents where incident.state != .resolved {
+            incidents[incident.number] = incident
+            numberByID[incident.id] = incident.number
+            nextNumber = max(nextNumber, incident.number.value + 1)
+        }
+        for held in snapshot.held { storm.restore(held) }
+        pendingRestoreActions = []
+        pendingRestoreActions = applyRules(now: now)
+    }
+
+    /// Actions from restoring (incidents moved to another rule); `tick` returns them first.
+    private var pendingRestoreActions: [EngineAction]
+
+    // MARK: queries
+
+    /// The open (or acknowledged) incident with this id.
+    public func incident(id: String) -> Incident? { numberByID[id].flatMap { incidents[$0] } }
+
+    /// The open incident with this number.
+    public func incident(number: IncidentNumber) -> Incident? { incidents[number] }
+
+    /// How many incidents are open (or acknowledged).
+    public var openCount: Int { incidents.count }
+
+    /// Every open incident (unordered; O(n), for reports and tests).
+    public var openIncidents: [Incident] { Array(incidents.values) }
+
+    /// How many messages storm control is holding.
+    public var heldCount: Int { storm.heldCount }
+
+    /// The next instant `tick` has work: a step, a storm window's end, or a report.
+    public var nextWake: Timestamp? {
+        [timers.earliest, storm.nextRelease, nextReportDue?.at].compactMap { $0 }.min()
+    }
+
+    /// The next number an incident will get.
+    public var nextIncidentNumber: Int64 { nextNumber }
+
+    // MARK: input
+
+    /// Takes one parsed event received at `now`. Returns where it went and the actions, or
+    /// an error (ack, resolve or note for an id with no open incident).
+    public mutating func receive(_ event: Event, now: Timestamp) -> Result<(Receipt, [EngineAction]), EngineError> {
+        var actions: [EngineAction] = []
+        switch event.action {
+        case .open:
+            if let id = event.id, let number = numberByID[id], var incident = incidents[number] {
+                incident.fields = incident.fields.merging(event.withoutControlFields)
+                incident.count += 1
+                incident.lastSeen = now
+                let newRule = rules.rule(for: incident.fields)
+                if newRule?.name != incident.rule {
+                    let from = incident.rule
+                    move(&incident, to: newRule, now: now, actions: &actions, announce: from)
+                } else {
+                    store(incident)
+                    actions.append(.deduplicated(incident))
+                }
+                actions += fireDue(number, now: now)
+                let current = incidents[number] ?? incident
+                return .success((Receipt(incident: number, id: id, state: current.state, isNew: false), actions))
+            }
+            let number = IncidentNumber(nextNumber)
+            nextNumber += 1
+            let id = event.id ?? "auto-\(number)"
+            var fields = event.withoutControlFields
+            if event.id == nil { fields.set("id", id) }
+            var incident = Incident(number: number, id: id, fields: fields, began: event.at ?? now, opened: now)
+            let rule = rules.rule(for: fields)
+            incident.rule = rule?.name
+            incident.scheduleDigest = rule?.scheduleDigest ?? ""
+            store(incident)
+            numberByID[id] = number
+            ledger.recordOpened(incident)
+            actions.append(.opened(incident))
+            schedule(number)
+            actions += fireDue(number, now: now)
+            return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
+        case .ack, .resolve, .note:
+            guard let id = event.id, let number = numberByID[id], var incident = incidents[number] else {
+                let verb = event.action.rawValue
+                return .failure(EngineError(message: "cannot \(verb) \"\(FieldText.quoted(event.id ?? ""))\": no open incident has that id"))
+            }
+            incident.lastSeen = now
+            switch event.action {
+            case .ack:
+                incident.state = .acked
+                incident.ackedAt = event.at ?? now
+                incident.ackedBy = event["by"] ?? incident.ackedBy
+                store(incident)
+                actions.append(.acknowledged(incident))
+            case .note:
+                store(incident)
+                actions.append(.noted(incident))
+            default:
+                incident.state = .resolved
+                incident.resolvedAt = event.at ?? now
+                incident.resolvedBy = event["by"]
+                incident.cause = event["cause"]
+                incidents[number] = nil
+                numberByID[id] = nil
+                ledger.recordResolved(incident)
+                actions.append(.resolved(incident))
+                for name in incident.told {
+                    guard let contact = rules.contacts[name] else { continue }
+                    let message = composer.recoveredMessage(incident, contact: contact, rules: rules, now: now)
+                    actions.append(gate(message, group: incident.rule?.rawValue ?? "-", now: now))
+                }
+            }
+            return .success((Receipt(incident: number, id: id, state: incident.state, isNew: false), actions))
+        }
+    }
+
+    /// Does whatever fell due by `now`: steps and repeats, storm windows ending, daily
+    /// reports. Call it at `nextWake` (and after restoring).
+    public mutating func tick(now: Timestamp) -> [EngineAction] {
+        var actions = pendingRestoreActions
+        pendingRestoreActions = []
+        while let entry = timers.popDue(now) {
+            guard let incident = incidents[entry.incident], nextDeadline(incident) == entry.deadline else { continue }
+            actions += fireDue(entry.incident, now: now)
+        }
+        for (key, messages) in storm.release(now: now) {
+            guard let contact = rules.contacts[key.contact] else { continue }
+            let message =
+                messages.count == 1
+                ? messages[0]
+                : composer.digest(messages, contact: contact, group: key.group, now: now, zone: rules.settings.zone)
+            actions.append(.release(heldIDs: messages.map(\.messageID), message: message))
+        }
+        while let (report, due) = nextReportDue, due <= now {
+            actions += sendReport(report, now: now)
+        }
+        return actions
+    }
+
+    /// Puts a new rule set in force. Every open incident is matched again; one whose rule
+    /// changed moves to it (its overdue steps tell only those not yet told).
+    public mutating func reload(_ newRules: RuleSet, now: Timestamp) -> [EngineAction] {
+        rules = newRules
+        storm.window = newRules.settings.stormWindow
+        for report in newRules.reports where lastReports[report.time] == nil { lastReports[report.time] = now }
+        var actions = applyRules(now: now)
+        actions += tick(now: now)
+        return actions
+    }
+
+    // MARK: internals
+
+    private mutating func store(_ incident: Incident) { incidents[incident.number] = incident }
+
+    private mutating func applyRules(now: Timestamp) -> [EngineAction] {
+        var actions: [EngineAction] = []
+        timers.removeAll()
+        for number in incidents.keys.sorted() {
+            guard var incident = incidents[number] else { continue }
+            let rule = rules.rule(for: incident.fields)
+            if rule?.name != incident.rule || rule?.scheduleDigest != incident.scheduleDigest && rule != nil {
+                move(&incident, to: rule, now: now, actions: &actions, announce: incident.rule)
+            }
+            schedule(number)
+        }
+        return actions
+    }
+
+    /// Moves an incident to `rule`. A step of the new rule counts as fired when its deadline
+    /// has passed and everyone it names was already told; an overdue step with someone not
+    /// yet told fires now, to those only. Later steps fire as usual.
+    private mutating func move(
+        _ incident: inout Incident, to rule: Rule?, now: Timestamp, actions: inout [EngineAction], announce from: RuleName?
+    ) {
+        let sameRule = incident.rule == rule?.name
+        incident.rule = rule?.name
+        incident.scheduleDigest = rule?.scheduleDigest ?? ""
+        incident.firedSteps = 0
+        if !sameRule { incident.repeatsSent = 0 }
+        var catchUp: [(Int, [ContactName])] = []
+        if let rule {
+            for index in rule.firingOrder where incident.began + rule.steps[index].delay <= now {
+                let untold = rule.steps[index].contacts.filter { !incident.told.contains($0) }
+                incident.firedSteps |= 1 << UInt64(index)
+                if !untold.isEmpty && !(rule.stopsOnAck && incident.state == .acked) { catchUp.append((index, untold)) }
+            }
+        }
+        store(incident)
+        actions.append(.moved(incident, from: from))
+        if let rule {
+            for (index, contacts) in catchUp {
+                let firing = StepFiring(
+                    index: index, repeatNumber: nil, label: String(index + 1), contacts: contacts,
+                    deadline: incident.began + rule.steps[index].delay)
+                actions += fire(incident.number, rule: rule, firing: firing, now: now)
+            }
+        }
+        schedule(incident.number)
+    }
+
+    /// When the incident's next step or repeat is due; nil when nothing more will fire.
+    func nextDeadline(_ incident: Incident) -> Timestamp? {
+        guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
+        if rule.stopsOnAck && incident.state == .acked { return nil }
+        var earliest: Timestamp?
+        for (index, step) in rule.steps.enumerated() where !incident.hasFired(index) {
+            let due = incident.began + step.delay
+            if earliest == nil || due < earliest! { earliest = due }
+        }
+        if let earliest { return earliest }
+        guard let repetition = rule.repetition, let last = rule.lastStepIndex else { return nil }
+        let next = incident.repeatsSent + 1
+        if let maxCount = repetition.maxCount, next > maxCount { return nil }
+        return incident.began + rule.steps[last].delay + repetition.interval * Int64(next)
+    }
+
+    private mutating func schedule(_ number: IncidentNumber) {
+        guard let incident = incidents[number], let deadline = nextDeadline(incident) else { return }
+        timers.push(deadline, number)
+    }
+
+    /// Fires every step of the incident that is due at `now`, in deadline order; repeats
+    /// that fell due together (after downtime) are sent once.
+    private mutating func fireDue(_ number: IncidentNumber, now: Timestamp) -> [EngineAction] {
+        var actions: [EngineAction] = []
+        guard let incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
+            return actions
+        }
+        if rule.stopsOnAck && incident.state == .acked { return actions }
+        for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
+            let step = rule.steps[index]
+            let firing = StepFiring(
+                index: index, repeatNumber: nil, label: String(index + 1), contacts: step.contacts,
+                deadline: incident.began + step.delay)
+            incidents[number]?.firedSteps |= 1 << UInt64(index)
+            actions += fire(number, rule: rule, firing: firing, now: now)
+        }
+        if let current = incidents[number], let repetition = rule.repetition, let last = rule.lastStepIndex,
+            (0..<rule.steps.count).allSatisfy(current.hasFired)
+        {
+            let base = current.began + rule.steps[last].delay
+            var due = current.repeatsSent
+            while base + repetition.interval * Int64(due + 1) <= now, due < (repetition.maxCount ?? Int.max) { due += 1 }
+            if due > current.repeatsSent {
+                incidents[number]?.repeatsSent = due
+                let firing = StepFiring(
+                    index: nil, repeatNumber: due, label: "repeat \(due)", contacts: rule.steps[last].contacts,
+                    deadline: base + repetition.interval * Int64(due))
+                actions += fire(number, rule: rule, firing: firing, now: now)
+            }
+        }
+        schedule(number)
+        return actions
+    }
+
+    /// One firing: record it, then a message per contact (through storm control).
+    private mutating func fire(_ number: IncidentNumber, rule: Rule, firing: StepFiring, now: Timestamp) -> [EngineAction] {
+        guard var incident = incidents[number] else { return [] }
+        var messages: [OutboundMessage] = []
+        let next = nextStepText(incident, rule: rule, after: firing)
+        for name in firing.contacts {
+            guard let contact = rules.contacts[name] else { continue }
+            let message = composer.stepMessage(
+                incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next, now: now)
+            if incident.threadRoot == nil { incident.threadRoot = message.messageID }
+            messages.append(message)
+        }
+        for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
+        store(incident)
+        ledger.stepsFired += 1
+        var actions: [EngineAction] = [.stepFired(incident, firing)]
+        for message in messages { actions.append(gate(message, group: rule.name.rawValue, now: now)) }
+        return actions
+    }
+
+    private func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {
+        let zone = rules.settings.zone
+        let pending = rule.firingOrder.filter { !incident.hasFired($0) && $0 != firing.index }
+        if let index = pending.first {
+            let step = rule.steps[index]
+            let ack = rule.stopsOnAck ? "acknowledged" : "recovered"
+            return step.contacts.map(\.rawValue).joined(separator: ", ")
+                + " at \(zone.clockString(incident.began + step.delay)) if not \(ack)"
+        }
+        if let repetition = rule.repetition {
+            let sent = firing.repeatNumber ?? incident.repeatsSent
+            if let maxCount = repetition.maxCount, sent >= maxCount { return nil }
+            return "again every \(repetition.interval) until recovered"
+                + (repetition.maxCount.map { " (at most \($0) times)" } ?? "")
+        }
+        return nil
+    }
+
+    private mutating func gate(_ message: OutboundMessage, group: String, now: Timestamp) -> EngineAction {
+        let key = StormKey(contact: message.contact, group: group)
+        switch storm.offer(message, key: key, now: now) {
+        case .send: return .send(message)
+        case .hold(let until): return .hold(HeldMessage(message: message, key: key, releaseAt: until))
+        }
+    }
+
+    // MARK: reports
+
+    private var nextReportDue: (report: Report, at: Timestamp)? {
+        var best: (Report, Timestamp)?
+        for report in rules.reports {
+            let last = lastReports[report.time] ?? Timestamp(milliseconds: 0)
+            let due = rules.settings.zone.nextOccurrence(of: report.time, after: last)
+            if best == nil || due < best!.1 { best = (report, due) }
+        }
+        return best
+    }
+
+    private mutating func sendReport(_ report: Report, now: Timestamp) -> [EngineAction] {
+        lastReports[report.time] = now
+        let all = Array(incidents.values)
+        let listed = all.sorted {
+            ($0.severity ?? Int.max, $0.began, $0.number) < ($1.severity ?? Int.max, $1.began, $1.number)
+        }.prefix(DayLedger.listLimit)
+        var actions: [EngineAction] = [.reportSent(time: report.time, at: now)]
+        for name in report.contacts {
+            guard let contact = rules.contacts[name] else { continue }
+            actions.append(
+                .send(
+                    composer.report(
+                        ledger, open: Array(listed), openCount: all.count, contact: contact, time: report.time,
+                        now: now, zone: rules.settings.zone)))
+        }
+        ledger = DayLedger()
+        return actions
+    }
+}
+
+extension Event {
+    /// The event without the fields that only steer processing (`action`, `by`, `cause`).
+    var withoutControlFields: Event {
+        var copy = self
+        copy.remove("action")
+        return copy
+    }
+}

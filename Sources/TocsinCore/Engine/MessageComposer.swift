@@ -1,0 +1,227 @@
+/// Writes the messages: subjects and bodies from the rule's templates or the defaults, and
+/// stable Message-IDs. Pure text, so it is tested exactly.
+///
+/// The default subject and body are meant to be read on a phone at a glance: what, where,
+/// how long, who else was told, and how to acknowledge or resolve.
+public struct MessageComposer: Sendable {
+    /// `prefix` and `domain` make Message-IDs `prefix.42.fault-major.s1.centre-manager@domain`.
+    public var idPrefix: String
+    /// The right-hand side of Message-IDs (normally the host name).
+    public var idDomain: String
+
+    /// Creates a composer.
+    public init(idPrefix: String = "tocsin", idDomain: String = "localhost") {
+        self.idPrefix = idPrefix
+        self.idDomain = idDomain
+    }
+
+    func messageID(_ parts: String...) -> String {
+        let local = ([idPrefix] + parts).joined(separator: ".")
+        return String(local.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }.map(Character.init))
+            + "@" + idDomain
+    }
+
+    /// The template values of an incident at `now`, for `{incident}`, `{age}`, …
+    func values(_ incident: Incident, rule: RuleName?, step: String, deadline: Timestamp?, now: Timestamp, zone: Zone)
+        -> (String) -> String?
+    {
+        { name in
+            switch name {
+            case "incident": incident.number.description
+            case "rule": rule?.rawValue
+            case "step": step
+            case "state": incident.state.rawValue
+            case "age": (now - incident.began).humanAge
+            case "at": zone.shortString(incident.began)
+            case "deadline": deadline.map(zone.shortString)
+            default: incident.fields[name]
+            }
+        }
+    }
+
+    /// A step or repeat message for one contact.
+    func stepMessage(
+        _ incident: Incident, rule: Rule, firing: StepFiring, contact: Contact, rules: RuleSet, next: String?,
+        now: Timestamp
+    ) -> OutboundMessage {
+        let zone = rules.settings.zone
+        let lookup = values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone)
+        let subject = rule.subject?.render(lookup) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
+        let lead = rule.body?.render(lookup) ?? (incident.summary ?? "(no summary)")
+        let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
+        let stepsText =
+            firing.repeatNumber != nil
+            ? "rule \(rule.name), \(firing.label) (every \(rule.repetition?.interval.description ?? "-"))"
+            : "rule \(rule.name), step \(firing.label) of \(rule.steps.count), due \(zone.clockString(firing.deadline))"
+        var facts = factLines(incident, zone: zone, now: now)
+        facts.append(("Escalation", stepsText))
+        facts.append(("Told now", firing.contacts.map(\.rawValue).joined(separator: ", ")))
+        let before = incident.told.filter { !firing.contacts.contains($0) }
+        if !before.isEmpty { facts.append(("Told before", before.map(\.rawValue).joined(separator: ", "))) }
+        if let next { facts.append(("Next", next)) }
+        let body = compose(lead: lead, facts: facts, incident: incident)
+        return OutboundMessage(
+            messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
+            contact: contact.name, channel: contact.channel,
+            purpose: firing.repeatNumber == nil ? .step : .repeated, subject: subject, body: body,
+            inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
+            kind: incident.kind, severity: incident.severity, rule: rule.name, step: firing.label)
+    }
+
+    /// The "recovered" message to someone already told.
+    func recoveredMessage(_ incident: Incident, contact: Contact, rules: RuleSet, now: Timestamp) -> OutboundMessage {
+        let zone = rules.settings.zone
+        let end = incident.resolvedAt ?? now
+        let subject = "[Tocsin #\(incident.number)] RECOVERED after \((end - incident.began).humanAge): " + headline(incident)
+        var facts = factLines(incident, zone: zone, now: now)
+        facts.append(("Recovered", zone.shortString(end) + " (\((end - incident.began).humanAge) after it began)"))
+        facts.append(("Cause", incident.cause ?? "-"))
+        facts.append(("By", incident.resolvedBy ?? "-"))
+        facts.append(("Told", incident.told.map(\.rawValue).joined(separator: ", ")))
+        var body = "Recovered: " + (incident.summary ?? "(no summary)") + "\n\n"
+        body += table(facts)
+        return OutboundMessage(
+            messageID: messageID(incident.number.description, "recovered", contact.name.rawValue),
+            contact: contact.name, channel: contact.channel, purpose: .recovered, subject: subject, body: body,
+            inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
+            kind: incident.kind, severity: incident.severity, rule: incident.rule, step: "recovered")
+    }
+
+    /// Several held messages to one contact as one digest.
+    func digest(_ messages: [OutboundMessage], contact: Contact, group: String, now: Timestamp, zone: Zone)
+        -> OutboundMessage
+    {
+        let recovered = messages.filter { $0.purpose == .recovered }.count
+        let escalations = messages.count - recovered
+        var counts: [String] = []
+        if escalations > 0 { counts.append("\(escalations) escalation" + (escalations == 1 ? "" : "s")) }
+        if recovered > 0 { counts.append("\(recovered) recovered") }
+        let subject = "[Tocsin] \(counts.joined(separator: ", ")) for \(group) — " + messages[0].subject
+        var body = "\(messages.count) notifications for \(contact.name) were gathered (storm control) "
+        body += "and are sent together, \(zone.shortString(now)):\n\n"
+        let shown = messages.prefix(200)
+        for message in shown { body += "- " + HeaderText.sanitized(message.subject) + "\n" }
+        if messages.count > shown.count {
+            body += "- … and \(messages.count - shown.count) more: tocsinctl list --open\n"
+        }
+        body += "\nDetails of the first:\n\n" + messages[0].body
+        return OutboundMessage(
+            messageID: messageID("digest", group, contact.name.rawValue, String(now.milliseconds)),
+            contact: contact.name, channel: contact.channel, purpose: .digest, subject: subject, body: body,
+            inReplyTo: nil, created: now, incident: nil, incidents: messages.compactMap(\.incident), step: "digest")
+    }
+
+    /// The daily summary.
+    func report(
+        _ ledger: DayLedger, open: [Incident], openCount: Int, contact: Contact, time: TimeOfDay, now: Timestamp,
+        zone: Zone
+    ) -> OutboundMessage {
+        let day = zone.local(now).dateString
+        let subject =
+            "[Tocsin] Daily summary \(day): \(ledger.openedCount) opened, \(ledger.resolvedCount) resolved, \(openCount) still open"
+        var body = "Daily summary for \(day), \(zone.clockString(now)) (\(zone.identifier))\n\n"
+        let kinds = ledger.openedByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        body += table([
+            ("Opened", "\(ledger.openedCount)" + (kinds.isEmpty ? "" : " (\(kinds))")),
+            ("Resolved", "\(ledger.resolvedCount)"),
+            ("Escalations", "\(ledger.stepsFired) steps fired"),
+            ("Still open", "\(openCount)"),
+        ])
+        if !open.isEmpty {
+            body += "\nStill open, most serious first:\n"
+            for incident in open {
+                body += "  #\(incident.number) \(incident.kind ?? "-") L\(incident.severity.map(String.init) ?? "-") "
+                body += "\(incident.state == .acked ? "[acked] " : "")\(incident.summary ?? incident.id) — "
+                body += "since \(zone.shortString(incident.began)) (\((now - incident.began).humanAge))\n"
+            }
+            if openCount > open.count { body += "  … and \(openCount - open.count) more: tocsinctl list --open\n" }
+        }
+        if !ledger.resolved.isEmpty {
+            body += "\nResolved:\n"
+            for entry in ledger.resolved {
+                let took = entry.resolvedAt.map { ($0 - entry.began).humanAge } ?? "-"
+                body += "  #\(entry.incident) \(entry.kind) L\(entry.severity.map(String.init) ?? "-") \(entry.summary) — "
+                body += "recovered in \(took), cause: \(entry.cause ?? "-")\n"
+            }
+            if ledger.resolvedCount > ledger.resolved.count {
+                body += "  … and \(ledger.resolvedCount - ledger.resolved.count) more: tocsinctl export --since \(day)\n"
+            }
+        }
+        body += "\nThe fault record: tocsinctl export --since \(day) --csv\n"
+        return OutboundMessage(
+            messageID: messageID("report", day, time.description.replacingOccurrences(":", with: ""), contact.name.rawValue),
+            contact: contact.name, channel: contact.channel, purpose: .report, subject: subject, body: body,
+            inReplyTo: nil, created: now, incident: nil, step: "report")
+    }
+
+    // MARK: pieces
+
+    func headline(_ incident: Incident) -> String {
+        incident.summary ?? incident.id
+    }
+
+    func defaultSubject(_ incident: Incident, delay: RuleDuration, now: Timestamp) -> String {
+        var what = incident.kind ?? "incident"
+        if let severity = incident.severity { what += " level \(severity)" }
+        if delay.milliseconds <= 0 {
+            return "[Tocsin #\(incident.number)] new \(what): " + headline(incident)
+        }
+        return "[Tocsin #\(incident.number)] \(what) not recovered after \((now - incident.began).humanAge): "
+            + headline(incident)
+    }
+
+    func factLines(_ incident: Incident, zone: Zone, now: Timestamp) -> [(String, String)] {
+        var what = incident.kind ?? "-"
+        if let severity = incident.severity { what += ", level \(severity)" }
+        var facts: [(String, String)] = [
+            ("Incident", "#\(incident.number), id \(incident.id)"),
+            ("What", what),
+        ]
+        let stateText: String =
+            switch incident.state {
+            case .open: "not recovered"
+            case .acked: "acknowledged by \(incident.ackedBy ?? "-"), not recovered"
+            case .resolved: "recovered"
+            }
+        facts.append(("Began", "\(zone.shortString(incident.began)) (\(zone.identifier)), \((now - incident.began).humanAge) ago, \(stateText)"))
+        if incident.count > 1 {
+            facts.append(("Seen", "\(incident.count) times, last at \(zone.shortString(incident.lastSeen))"))
+        }
+        return facts
+    }
+
+    func compose(lead: String, facts: [(String, String)], incident: Incident) -> String {
+        var body = lead + "\n\n" + table(facts)
+        let others = incident.fields.fields.filter { !["action", "id", "kind", "severity", "summary", "at"].contains($0.key) }
+        if !others.isEmpty {
+            body += "\nDetails:\n"
+            for field in others { body += "  \(field.key): \(field.value)\n" }
+        }
+        let id = ShellWord.quoted(incident.id)
+        body += "\nAcknowledge:  tocsinctl ack \(id) --by NAME\n"
+        body += "Resolve:      tocsinctl resolve \(id) --cause \"...\" --by NAME\n"
+        return body
+    }
+
+    func table(_ rows: [(String, String)]) -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 + "\n" }.joined()
+    }
+}
+
+/// Quoting for a word shown as part of a shell command a reader may copy.
+public enum ShellWord {
+    /// The word as is when it is safe, else in single quotes.
+    public static func quoted(_ word: String) -> String {
+        let safe = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:/@+=,".unicodeScalars.contains($0))
+        }
+        return safe ? word : "'" + word.replacingOccurrences("'", with: "'\\''") + "'"
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,200 @@
+/// Parses and validates one event line (logfmt or JSON) against every rule of SPEC §3.
+///
+/// Parsing works on bytes, so a line with invalid UTF-8 still gets an error that names the
+/// field it is in. The first problem found is reported; nothing of a bad line is kept.
+public enum EventParser {
+    /// Parses one line (without its newline). `now` is the receive time, for the
+    /// "`at` more than 5 minutes in the future" check.
+    public static func parse(_ line: String, now: Timestamp) throws(EventError) -> Event {
+        var copy = line
+        let result = copy.withUTF8 { buffer in
+            Result { () throws(EventError) -> Event in try parse(bytes: UnsafeRawBufferPointer(buffer), now: now) }
+        }
+        return try result.get()
+    }
+
+    /// Parses one line of bytes (without its newline).
+    public static func parse(bytes: UnsafeRawBufferPointer, now: Timestamp) throws(EventError) -> Event {
+        guard bytes.count <= EventLimits.maxLineBytes else {
+            throw EventError(field: nil, "line is \(bytes.count) bytes; the limit is \(EventLimits.maxLineBytes) (64 KiB)")
+        }
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        guard start < bytes.count else { throw EventError(field: nil, "empty line: no fields") }
+        let raw: [(key: String, value: [UInt8])]
+        if bytes[start] == UInt8(ascii: "{") {
+            var reader = JSONLineReader(bytes: bytes, position: start)
+            raw = try reader.readObject()
+        } else {
+            var reader = LogfmtReader(bytes: bytes, position: start)
+            raw = try reader.readFields()
+        }
+        return try validate(raw, now: now)
+    }
+
+    /// Builds an event from command-line words `key=value` (as `tocsinctl submit`/`test` get
+    /// them: the shell has already split and unquoted them).
+    public static func parse(arguments: [String], now: Timestamp) throws(EventError) -> Event {
+        var raw: [(key: String, value: [UInt8])] = []
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "=") else {
+                throw EventError(field: argument, "'\(FieldText.quoted(argument))' is not FIELD=VALUE")
+            }
+            let key = String(argument[..<equals])
+            try checkKey(Array(key.utf8))
+            raw.append((key, Array(argument[argument.index(after: equals)...].utf8)))
+        }
+        guard !raw.isEmpty else { throw EventError(field: nil, "no fields: give FIELD=VALUE pairs, e.g. kind=fault severity=2") }
+        return try validate(raw, now: now)
+    }
+
+    /// Parses an `at` value: RFC 3339, or Unix seconds (an optional fraction allowed).
+    public static func parseTime(_ text: String) -> Timestamp? {
+        if let t = RFC3339.parse(text) { return t }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 12,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let seconds = Int64(parts[0])
+        else { return nil }
+        var millis: Int64 = 0
+        if parts.count == 2 {
+            guard !parts[1].isEmpty else { return nil }
+            let digits = Array(parts[1].utf8.prefix(3)) + Array(repeating: UInt8(0x30), count: 3)
+            millis = digits.prefix(3).reduce(0) { $0 * 10 + Int64($1 - 0x30) }
+        }
+        return Timestamp(milliseconds: seconds * 1000 + millis)
+    }
+
+    static func checkKey(_ key: [UInt8]) throws(EventError) {
+        func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        let ok =
+            !key.isEmpty && (isLetter(key[0]) || key[0] == 0x5F)
+            && key.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D }
+        guard ok else {
+            let shown = FieldText.quoted(String(decoding: key, as: UTF8.self))
+            throw EventError(
+                field: nil,
+                key.isEmpty
+                    ? "empty field name before '='"
+                    : "'\(shown)' is not a valid field name: a name starts with a letter or '_' and has only letters, digits, '_', '.' and '-'"
+            )
+        }
+    }
+
+    private static func validate(_ raw: [(key: String, value: [UInt8])], now: Timestamp) throws(EventError) -> Event {
+        guard raw.count <= EventLimits.maxFields else {
+            throw EventError(field: nil, "\(raw.count) fields; the limit is \(EventLimits.maxFields)")
+        }
+        var fields: [EventField] = []
+        fields.reserveCapacity(raw.count)
+        var seen = Set<String>()
+        for (key, bytes) in raw {
+            guard seen.insert(key).inserted else { throw EventError(field: key, "\(key) is given twice") }
+            fields.append(EventField(key, try checkedValue(bytes, key: key)))
+        }
+        let event = Event(fields: fields)
+        try checkMeanings(event, now: now)
+        return event
+    }
+
+    static func checkedValue(_ bytes: [UInt8], key: String) throws(EventError) -> String {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            let isC0 = (byte < 0x20 && byte != 0x09) || byte == 0x7F
+            let isC1 = previous == 0xC2 && byte >= 0x80 && byte <= 0x9F
+            if isC0 || isC1 {
+                let code = isC1 ? UInt32(byte) : UInt32(byte)
+                throw EventError(
+                    field: key,
+                    "\(key) contains the control character U+\(FieldText.hex4(code)); only tab is allowed")
+            }
+            previous = byte
+        }
+        guard let value = String(validating: bytes, as: UTF8.self) else {
+            throw EventError(field: key, "\(key) is not valid UTF-8")
+        }
+        return value
+    }
+
+    private static func checkMeanings(_ event: Event, now: Timestamp) throws(EventError) {
+        var action = EventAction.open
+        if let text = event["action"] {
+            guard let parsed = EventAction(rawValue: text) else {
+                throw EventError(field: "action", "action must be open, ack, resolve or note, got \"\(FieldText.quoted(text))\"")
+            }
+            action = parsed
+        }
+        if let id = event["id"] {
+            guard !id.isEmpty else { throw EventError(field: "id", "id must not be empty") }
+            guard id.utf8.count <= EventLimits.maxIDBytes else {
+                throw EventError(field: "id", "id is \(id.utf8.count) bytes; the limit is \(EventLimits.maxIDBytes)")
+            }
+        } else if action != .open {
+            throw EventError(field: "id", "id is required for action=\(action.rawValue)")
+        }
+        if let kind = event["kind"] {
+            let isWord =
+                !kind.isEmpty
+                && kind.utf8.allSatisfy {
+                    ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+                        || $0 == 0x2D || $0 == 0x5F
+                }
+            guard isWord else {
+                throw EventError(
+                    field: "kind",
+                    "kind must be a word (letters, digits, '-', '_'), got \"\(FieldText.quoted(kind))\"")
+            }
+        } else if action == .open {
+            throw EventError(field: "kind", "kind is required to open an incident (e.g. kind=fault)")
+        }
+        if let severity = event["severity"] {
+            guard let value = Int(severity), value >= 0, severity.utf8.first != 0x2B else {
+                throw EventError(
+                    field: "severity",
+                    "severity must be an integer, got \"\(FieldText.quoted(severity))\"")
+            }
+            _ = value
+        }
+        if let at = event["at"] {
+            guard let time = parseTime(at) else {
+                throw EventError(
+                    field: "at",
+                    "at must be RFC 3339 (2026-11-22T09:30:00+08:00) or Unix seconds, got \"\(FieldText.quoted(at))\"")
+            }
+            if time > now + EventLimits.maxFutureSkew {
+                throw EventError(
+                    field: "at",
+                    "at is \((time - now).humanAge) in the future (at most \(EventLimits.maxFutureSkew) is allowed): check the sender's clock")
+            }
+        }
+    }
+}
+
+/// Making untrusted text safe to quote inside an error message.
+public enum FieldText {
+    /// The text with `"` and `\` escaped, non-printables as `\xNN`, cut to 64 characters.
+    public static func quoted(_ text: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == 64 {
+                out += "…"
+                break
+            }
+            switch scalar {
+            case "\"", "\\": out += "\\" + String(scalar)
+            case _ where scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0):
+                out += "\\x" + String(hex4(scalar.value).suffix(2))
+            default: out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
+    }
+
+    static func hex4(_ value: UInt32) -> String {
+        let s = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+}

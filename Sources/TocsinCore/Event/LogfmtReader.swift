@@ -1,0 +1,67 @@
+/// Splits a logfmt line into raw fields: `key=value`, `key="quoted \"value\""`.
+///
+/// Only the structure is read here (keys checked, quotes and escapes undone); value
+/// encoding and meaning are checked by `EventParser`.
+struct LogfmtReader {
+    let bytes: UnsafeRawBufferPointer
+    var position: Int
+
+    mutating func readFields() throws(EventError) -> [(key: String, value: [UInt8])] {
+        var fields: [(key: String, value: [UInt8])] = []
+        while true {
+            skipBlanks()
+            guard position < bytes.count else { return fields }
+            guard fields.count < EventLimits.maxFields else {
+                throw EventError(field: nil, "more than \(EventLimits.maxFields) fields; the limit is \(EventLimits.maxFields)")
+            }
+            let keyStart = position
+            while position < bytes.count, bytes[position] != 0x3D, !isBlank(bytes[position]) { position += 1 }
+            let keyBytes = Array(bytes[keyStart..<position])
+            try EventParser.checkKey(keyBytes)
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            guard position < bytes.count, bytes[position] == 0x3D else {
+                throw EventError(field: key, "\(key) has no value: write \(key)=VALUE")
+            }
+            position += 1
+            fields.append((key, try readValue(key: key)))
+        }
+    }
+
+    private mutating func readValue(key: String) throws(EventError) -> [UInt8] {
+        guard position < bytes.count, bytes[position] == 0x22 else {
+            let start = position
+            while position < bytes.count, !isBlank(bytes[position]) {
+                if bytes[position] == 0x22 {
+                    throw EventError(field: key, "\(key): a value containing '\"' must be in double quotes, with \\\" for the quote")
+                }
+                position += 1
+            }
+            return Array(bytes[start..<position])
+        }
+        position += 1
+        var value: [UInt8] = []
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case 0x22:
+                guard position == bytes.count || isBlank(bytes[position]) else {
+                    throw EventError(field: key, "\(key): expected a space after the closing quote")
+                }
+                return value
+            case 0x5C where position < bytes.count && (bytes[position] == 0x22 || bytes[position] == 0x5C):
+                value.append(bytes[position])
+                position += 1
+            default:
+                value.append(byte)
+            }
+        }
+        throw EventError(field: key, "\(key): the quoted value has no closing '\"'")
+    }
+
+    private mutating func skipBlanks() {
+        while position < bytes.count, isBlank(bytes[position]) { position += 1 }
+    }
+
+    private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+}

@@ -1,0 +1,77 @@
+/// One condition of a `match` line: `f=v`, `f!=v`, `f=a,b,c`, `f<n`, `f~regex`, …
+public struct Matcher: Hashable, Sendable, CustomStringConvertible {
+    /// The comparison.
+    public enum Operator: String, Hashable, Sendable, CaseIterable {
+        case equal = "="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case matches = "~"
+        case notMatches = "!~"
+    }
+
+    /// The event field it looks at.
+    public var field: String
+    /// The comparison.
+    public var op: Operator
+    /// The values: one or more for `=`/`!=`, the number for comparisons, the pattern for `~`.
+    public var values: [String]
+    /// The number for `<` `<=` `>` `>=`.
+    public var number: Double?
+    /// The compiled pattern for `~` and `!~`.
+    public var pattern: Pattern?
+
+    /// Creates a matcher (the checker builds these from rule text).
+    public init(field: String, op: Operator, values: [String], number: Double? = nil, pattern: Pattern? = nil) {
+        self.field = field
+        self.op = op
+        self.values = values
+        self.number = number
+        self.pattern = pattern
+    }
+
+    /// Whether the event satisfies this condition. A missing field satisfies only `!=` and `!~`.
+    public func matches(_ event: Event) -> Bool {
+        guard let value = event[field] else { return op == .notEqual || op == .notMatches }
+        switch op {
+        case .equal: return values.contains(value)
+        case .notEqual: return !values.contains(value)
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            guard let limit = number, let actual = Double(value) else { return false }
+            switch op {
+            case .less: return actual < limit
+            case .lessOrEqual: return actual <= limit
+            case .greater: return actual > limit
+            default: return actual >= limit
+            }
+        case .matches: return pattern?.matches(value) ?? false
+        case .notMatches: return !(pattern?.matches(value) ?? false)
+        }
+    }
+
+    /// The matcher as written, `severity<=2`.
+    public var description: String { field + op.rawValue + values.joined(separator: ",") }
+}
+
+/// A compiled regular expression for `~` matchers (searching, not anchored).
+public struct Pattern: Hashable, @unchecked Sendable {
+    /// The source text.
+    public let source: String
+    private let regex: Regex<AnyRegexOutput>
+
+    /// Compiles `source`; throws with the regex engine's explanation when invalid.
+    public init(_ source: String) throws {
+        self.source = source
+        self.regex = try Regex(source)
+    }
+
+    /// True when the pattern occurs anywhere in `text`.
+    public func matches(_ text: String) -> Bool { text.contains(regex) }
+
+    /// Patterns are equal when their sources are.
+    public static func == (a: Pattern, b: Pattern) -> Bool { a.source == b.source }
+    /// Hashes the source.
+    public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+}

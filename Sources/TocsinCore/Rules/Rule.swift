@@ -1,0 +1,102 @@
+/// One step of a rule: after `delay` from the incident's `at`, tell `contacts`.
+public struct Step: Hashable, Sendable {
+    /// Time after the incident began.
+    public var delay: RuleDuration
+    /// Who is told.
+    public var contacts: [ContactName]
+    /// The delay as the rule file spells it (`60m`), for display.
+    public var written: String
+
+    /// Creates a step.
+    public init(delay: RuleDuration, contacts: [ContactName], written: String? = nil) {
+        self.delay = delay
+        self.contacts = contacts
+        self.written = written ?? delay.description
+    }
+}
+
+/// `repeat DURATION [max N]`: after the last step, tell its contacts again.
+public struct Repetition: Hashable, Sendable {
+    /// Time between repeats.
+    public var interval: RuleDuration
+    /// How many repeats at most; nil for no limit.
+    public var maxCount: Int?
+
+    /// Creates a repetition.
+    public init(interval: RuleDuration, maxCount: Int?) {
+        self.interval = interval
+        self.maxCount = maxCount
+    }
+}
+
+/// A `rule` block: which incidents it takes and whom it tells, when.
+public struct Rule: Hashable, Sendable {
+    /// The rule's name.
+    public var name: RuleName
+    /// Alternatives (one per `match` line); within one, every matcher must hold.
+    public var matchLines: [[Matcher]]
+    /// The steps in the order written.
+    public var steps: [Step]
+    /// Repeats after the last step, if any.
+    public var repetition: Repetition?
+    /// Whether an ack stops the steps (by default only `resolve` does).
+    public var stopsOnAck: Bool
+    /// The subject template, if the rule sets one.
+    public var subject: Template?
+    /// The body template, if the rule sets one.
+    public var body: Template?
+    /// Where the rule starts.
+    public var location: SourceLocation
+
+    /// Creates a rule.
+    public init(
+        name: RuleName, matchLines: [[Matcher]], steps: [Step], repetition: Repetition? = nil,
+        stopsOnAck: Bool = false, subject: Template? = nil, body: Template? = nil,
+        location: SourceLocation = SourceLocation(file: "-", line: 0, column: 0)
+    ) {
+        self.name = name
+        self.matchLines = matchLines
+        self.steps = steps
+        self.repetition = repetition
+        self.stopsOnAck = stopsOnAck
+        self.subject = subject
+        self.body = body
+        self.location = location
+    }
+
+    /// Whether the event's fields satisfy any `match` line.
+    public func matches(_ event: Event) -> Bool {
+        matchLines.contains { line in line.allSatisfy { $0.matches(event) } }
+    }
+
+    /// The step indices in firing order (by delay, then as written).
+    public var firingOrder: [Int] {
+        steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
+    }
+
+    /// The step that `repeat` repeats: the one that fires last.
+    public var lastStepIndex: Int? { firingOrder.last }
+
+    /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
+    /// incident's bookkeeping still applies after a reload or restart.
+    public var scheduleDigest: String {
+        var parts = steps.map { "\($0.delay.milliseconds):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
+        if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }
+        parts.append(stopsOnAck ? "ack" : "resolve")
+        return parts.joined(separator: ";")
+    }
+}
+
+/// `report daily HH:MM notify CONTACT...`.
+public struct Report: Hashable, Sendable {
+    /// The local time of day it goes out.
+    public var time: TimeOfDay
+    /// Who gets it.
+    public var contacts: [ContactName]
+
+    /// Creates a report.
+    public init(time: TimeOfDay, contacts: [ContactName]) {
+        self.time = time
+        self.contacts = contacts
+    }
+}

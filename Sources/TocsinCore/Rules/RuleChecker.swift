@@ -1,0 +1,389 @@
+import Foundation
+
+/// Checks the meaning of parsed statements and builds a `RuleSet`, reporting every problem:
+/// unknown or duplicate names, bad durations, regexes, times and timezones, rules that can
+/// never fire or never match, steps out of order.
+struct RuleChecker {
+    private var diagnostics: [Diagnostic] = []
+    private var contacts: [ContactName: Contact] = [:]
+
+    mutating func check(_ syntax: RuleFileSyntax) -> (RuleSet, [Diagnostic]) {
+        let settings = checkSettings(syntax.settings)
+        checkContacts(syntax.contacts)
+        let rules = checkRules(syntax.rules)
+        let reports = syntax.reports.compactMap { checkReport($0) }
+        let set = RuleSet(
+            settings: settings,
+            contacts: syntax.contacts.compactMap { contacts[ContactName($0.name.text)] }.uniqued(by: \.name),
+            rules: rules, reports: reports)
+        return (set, diagnostics)
+    }
+
+    private mutating func error(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
+        diagnostics.append(Diagnostic(.error, message, at: token.range, notes: notes))
+    }
+
+    private mutating func warning(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
+        diagnostics.append(Diagnostic(.warning, message, at: token.range, notes: notes))
+    }
+
+    private func note(_ message: String, at location: SourceLocation, length: Int = 1) -> Diagnostic {
+        Diagnostic(.note, message, at: SourceRange(start: location, length: length))
+    }
+
+    // MARK: settings
+
+    private mutating func checkSettings(_ lines: [RuleFileSyntax.Setting]) -> RuleSettings {
+        var settings = RuleSettings()
+        var seen: [String: SourceLocation] = [:]
+        for line in lines {
+            let key = line.key.text
+            guard RuleSettings.keys.contains(key) else {
+                error("unknown setting '\(key)'\(Suggestion.hint(for: key, among: RuleSettings.keys))", line.key)
+                continue
+            }
+            if let first = seen[key] {
+                error("'\(key)' is set twice", line.key, notes: [note("first set here", at: first, length: key.count)])
+                continue
+            }
+            seen[key] = line.key.range.start
+            let value = line.value.text
+            switch key {
+            case "mail-from":
+                if MailAddress.isValidMailbox(value) {
+                    settings.mailFrom = value
+                } else {
+                    error("mail-from must be an address, e.g. \"Tocsin <tocsin@branch-001.example>\", got '\(value)'", line.value)
+                }
+            case "timezone":
+                if let zone = Zone(identifier: value) {
+                    settings.zone = zone
+                } else {
+                    let hint = Suggestion.hint(for: value, among: TimeZone.knownTimeZoneIdentifiers)
+                    error("unknown timezone '\(value)'\(hint)", line.value)
+                }
+            case "storm-window":
+                if let duration = RuleDuration(parsing: value) {
+                    settings.stormWindow = duration
+                } else {
+                    error(badDuration(value), line.value)
+                }
+            default:
+                break
+            }
+        }
+        return settings
+    }
+
+    private func badDuration(_ text: String) -> String {
+        "bad duration '\(text)': write a number and a unit (d, h, m, s), e.g. 0m, 90s, 15m, 1h30m, 2d"
+    }
+
+    // MARK: contacts
+
+    private mutating func checkContacts(_ lines: [RuleFileSyntax.Contact]) {
+        for line in lines {
+            let name = line.name.text
+            guard line.name.isBare, NameSyntax.isValid(name) else {
+                error("'\(name)' is not a valid contact name (an ASCII letter, then letters, digits, '-', '_', '.')", line.name)
+                continue
+            }
+            if let first = contacts[ContactName(name)] {
+                error(
+                    "duplicate contact '\(name)'", line.name,
+                    notes: [note("'\(name)' first defined here", at: first.location, length: name.count)])
+                continue
+            }
+            let channel: Contact.Channel
+            switch line.channel.text {
+            case "mail":
+                guard !line.arguments.isEmpty else {
+                    error("contact '\(name)' has no mail address: contact \(name) mail ADDRESS...", line.channel)
+                    continue
+                }
+                var good = true
+                for address in line.arguments where !MailAddress.isValidAddress(address.text) {
+                    error("'\(address.text)' is not a mail address (local@domain)", address)
+                    good = false
+                }
+                guard good else { continue }
+                channel = .mail(line.arguments.map(\.text))
+            case "exec":
+                guard let program = line.arguments.first else {
+                    error("contact '\(name)' has no program: contact \(name) exec /ABSOLUTE/PATH ARG...", line.channel)
+                    continue
+                }
+                guard program.text.hasPrefix("/") else {
+                    error("'\(program.text)' must be an absolute path: tocsind runs it directly, without a shell or PATH", program)
+                    continue
+                }
+                channel = .exec(path: program.text, arguments: line.arguments.dropFirst().map(\.text))
+            default:
+                error(
+                    "unknown contact type '\(line.channel.text)': use 'mail' or 'exec'\(Suggestion.hint(for: line.channel.text, among: ["mail", "exec"]))",
+                    line.channel)
+                continue
+            }
+            contacts[ContactName(name)] = Contact(name: ContactName(name), channel: channel, location: line.name.range.start)
+        }
+    }
+
+    private mutating func checkContactList(_ tokens: [RuleToken]) -> [ContactName]? {
+        var names: [ContactName] = []
+        var good = true
+        for token in tokens {
+            let name = ContactName(token.text)
+            if contacts[name] == nil {
+                error("unknown contact '\(token.text)'\(Suggestion.hint(for: token.text, among: contacts.keys.map(\.rawValue)))", token)
+                good = false
+            } else if names.contains(name) {
+                warning("'\(token.text)' is named twice in this step", token)
+            } else {
+                names.append(name)
+            }
+        }
+        return good ? names : nil
+    }
+
+    // MARK: rules
+
+    private mutating func checkRules(_ syntaxes: [RuleFileSyntax.Rule]) -> [Rule] {
+        var rules: [Rule] = []
+        var seen: [String: SourceLocation] = [:]
+        for syntax in syntaxes {
+            let name = syntax.name.text
+            var valid = true
+            if !syntax.name.isBare || !NameSyntax.isValid(name) {
+                error("'\(name)' is not a valid rule name (an ASCII letter, then letters, digits, '-', '_', '.')", syntax.name)
+                valid = false
+            } else if let first = seen[name] {
+                error("duplicate rule '\(name)'", syntax.name, notes: [note("'\(name)' first defined here", at: first, length: name.count)])
+                valid = false
+            } else {
+                seen[name] = syntax.name.range.start
+            }
+            if syntax.matchLines.isEmpty {
+                error("rule '\(name)' has no 'match' line, so it can never take an incident", syntax.name)
+                valid = false
+            }
+            if syntax.steps.isEmpty {
+                error("rule '\(name)' has no step: add one, e.g. 'after 30m notify CONTACT'", syntax.name)
+                valid = false
+            }
+            var matchLines: [[Matcher]] = []
+            for (_, tokens) in syntax.matchLines {
+                var line: [Matcher] = []
+                for token in tokens {
+                    if let matcher = checkMatcher(token) { line.append(matcher) } else { valid = false }
+                }
+                matchLines.append(line)
+            }
+            var steps: [Step] = []
+            var latest: (RuleDuration, RuleToken)?
+            for step in syntax.steps {
+                let duration = RuleDuration(parsing: step.duration.text)
+                if duration == nil { error(badDuration(step.duration.text), step.duration) }
+                let names = checkContactList(step.contacts)
+                guard let duration, let names else {
+                    valid = false
+                    continue
+                }
+                if let (previous, token) = latest, duration < previous {
+                    warning(
+                        "step 'after \(step.duration.text)' comes after a later step ('after \(token.text)'): steps fire by time, not by order",
+                        step.duration)
+                }
+                if latest == nil || duration >= latest!.0 { latest = (duration, step.duration) }
+                steps.append(Step(delay: duration, contacts: names, written: step.duration.text))
+            }
+            if steps.count > 64 {
+                error("rule '\(name)' has \(steps.count) steps; the limit is 64", syntax.name)
+                valid = false
+            }
+            var repetition: Repetition?
+            for (index, repeatSyntax) in syntax.repeats.enumerated() {
+                if index > 0 {
+                    error("'repeat' given twice in rule '\(name)'", repeatSyntax.keyword)
+                    valid = false
+                    continue
+                }
+                guard let interval = RuleDuration(parsing: repeatSyntax.interval.text) else {
+                    error(badDuration(repeatSyntax.interval.text), repeatSyntax.interval)
+                    valid = false
+                    continue
+                }
+                guard interval >= .seconds(1) else {
+                    error("'repeat' needs an interval of at least 1s", repeatSyntax.interval)
+                    valid = false
+                    continue
+                }
+                var maxCount: Int?
+                if let maxToken = repeatSyntax.max {
+                    guard let n = Int(maxToken.text), n >= 1 else {
+                        error("'max' takes a whole number of at least 1, got '\(maxToken.text)'", maxToken)
+                        valid = false
+                        continue
+                    }
+                    maxCount = n
+                }
+                repetition = Repetition(interval: interval, maxCount: maxCount)
+            }
+            if syntax.stopOnAck.count > 1 { warning("'stop on ack' given twice", syntax.stopOnAck[1]) }
+            let subject = checkTemplates(syntax.subjects, kind: "subject")
+            let body = checkTemplates(syntax.bodies, kind: "body")
+            guard valid, subject.ok, body.ok else { continue }
+            rules.append(
+                Rule(
+                    name: RuleName(name), matchLines: matchLines, steps: steps, repetition: repetition,
+                    stopsOnAck: !syntax.stopOnAck.isEmpty, subject: subject.template, body: body.template,
+                    location: syntax.keyword.range.start))
+        }
+        warnShadowed(rules, syntaxes)
+        return rules
+    }
+
+    private mutating func checkTemplates(_ tokens: [RuleToken], kind: String) -> (template: Template?, ok: Bool) {
+        guard !tokens.isEmpty else { return (nil, true) }
+        if kind == "subject", tokens.count > 1 {
+            error("'subject' given twice in one rule", tokens[1])
+            return (nil, false)
+        }
+        let text = tokens.map(\.text).joined(separator: "\n")
+        do {
+            return (try Template(parsing: text), true)
+        } catch {
+            self.error("bad \(kind) template: \(error.message)", tokens[0])
+            return (nil, false)
+        }
+    }
+
+    private mutating func checkMatcher(_ token: RuleToken) -> Matcher? {
+        guard let first = token.pieces.first, !first.quoted else {
+            error("expected a matcher like kind=fault, severity<=2 or summary~REGEX, got '\(token.text)'", token)
+            return nil
+        }
+        let head = first.text
+        var keyEnd = head.startIndex
+        while keyEnd < head.endIndex, head[keyEnd].isLetter || head[keyEnd].isNumber || "_.-".contains(head[keyEnd]) {
+            keyEnd = head.index(after: keyEnd)
+        }
+        let key = String(head[..<keyEnd])
+        let rest = head[keyEnd...]
+        guard let op = Matcher.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
+            .first(where: { rest.hasPrefix($0.rawValue) })
+        else {
+            if rest.isEmpty && token.pieces.count == 1 {
+                error("'\(key)' is not a matcher: write FIELD=VALUE (no spaces around the operator), e.g. \(key)=VALUE", token)
+            } else {
+                error("expected an operator (= != < <= > >= ~ !~) after '\(key)', got '\(rest.prefix(2))'", token)
+            }
+            return nil
+        }
+        guard !key.isEmpty else {
+            error("a matcher needs a field name before '\(op.rawValue)'", token)
+            return nil
+        }
+        if op == .equal, rest.hasPrefix("==") {
+            error("'==' is not an operator: write \(key)=VALUE", token)
+            return nil
+        }
+        var valuePieces = token.pieces
+        valuePieces[0] = .init(text: String(rest.dropFirst(op.rawValue.count)), quoted: false)
+        let valueText = valuePieces.map(\.text).joined()
+        switch op {
+        case .equal, .notEqual:
+            var values: [String] = []
+            var current = ""
+            for piece in valuePieces {
+                if piece.quoted {
+                    current += piece.text
+                    continue
+                }
+                for c in piece.text {
+                    if c == "," {
+                        values.append(current)
+                        current = ""
+                    } else {
+                        current.append(c)
+                    }
+                }
+            }
+            values.append(current)
+            if values.contains(where: \.isEmpty), !(values.count == 1 && valuePieces.contains(where: \.quoted)) {
+                error(
+                    values.count == 1
+                        ? "'\(key)\(op.rawValue)' has no value: write \(key)\(op.rawValue)VALUE (or \"\" for an empty value)"
+                        : "empty value in the list '\(valueText)'",
+                    token)
+                return nil
+            }
+            return Matcher(field: key, op: op, values: values)
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            guard let number = Double(valueText), number.isFinite else {
+                error("'\(op.rawValue)' compares numbers: '\(valueText)' is not a number", token)
+                return nil
+            }
+            return Matcher(field: key, op: op, values: [valueText], number: number)
+        case .matches, .notMatches:
+            guard !valueText.isEmpty else {
+                error("'\(key)\(op.rawValue)' has no pattern", token)
+                return nil
+            }
+            do {
+                return Matcher(field: key, op: op, values: [valueText], pattern: try Pattern(valueText))
+            } catch {
+                self.error("bad regular expression '\(valueText)': \(error)", token)
+                return nil
+            }
+        }
+    }
+
+    /// Warns about a rule that can never match because an earlier rule takes every
+    /// incident it would: each of its match lines is implied by an earlier rule's line.
+    private mutating func warnShadowed(_ rules: [Rule], _ syntaxes: [RuleFileSyntax.Rule]) {
+        for (index, rule) in rules.enumerated() {
+            let earlier = rules[..<index]
+            var shadower: Rule?
+            let allShadowed = rule.matchLines.allSatisfy { line in
+                let lineSet = Set(line)
+                for candidate in earlier where candidate.matchLines.contains(where: { Set($0).isSubset(of: lineSet) }) {
+                    shadower = shadower ?? candidate
+                    return true
+                }
+                return false
+            }
+            guard allShadowed, let shadower,
+                let syntax = syntaxes.first(where: { $0.name.text == rule.name.rawValue })
+            else { continue }
+            warning(
+                "rule '\(rule.name)' can never match: rule '\(shadower.name)' comes first and takes every incident it would",
+                syntax.name,
+                notes: [note("'\(shadower.name)' is defined here", at: shadower.location, length: 4)])
+        }
+    }
+
+    // MARK: reports
+
+    private mutating func checkReport(_ syntax: RuleFileSyntax.Report) -> Report? {
+        var valid = true
+        if syntax.schedule.text != "daily" {
+            error("unknown report schedule '\(syntax.schedule.text)': only 'daily' is supported", syntax.schedule)
+            valid = false
+        }
+        let time = TimeOfDay(parsing: syntax.time.text)
+        if time == nil {
+            error("bad time of day '\(syntax.time.text)': write HH:MM on the 24-hour clock, e.g. 17:00", syntax.time)
+            valid = false
+        }
+        let names = checkContactList(syntax.contacts)
+        guard valid, let time, let names else { return nil }
+        return Report(time: time, contacts: names)
+    }
+}
+
+extension Array {
+    func uniqued<Key: Hashable>(by key: (Element) -> Key) -> [Element] {
+        var seen = Set<Key>()
+        return filter { seen.insert(key($0)).inserted }
+    }
+}

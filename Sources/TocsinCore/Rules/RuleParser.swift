@@ -1,0 +1,123 @@
+/// Turns lexed lines into `RuleFileSyntax`: which statement each line is and whether it has
+/// the words that statement needs. Meaning (known contacts, valid durations) is the
+/// checker's job. Every line is parsed even after an error, so one run reports everything.
+public struct RuleParser {
+    /// Top-level statements.
+    public static let topLevelKeywords = ["set", "contact", "rule", "report"]
+    /// Statements inside a `rule` block.
+    public static let ruleKeywords = ["match", "after", "repeat", "stop", "subject", "body"]
+
+    private var syntax = RuleFileSyntax()
+    private var diagnostics: [Diagnostic] = []
+    private var currentRule: RuleFileSyntax.Rule?
+
+    /// Creates an empty parser; feed it files with `parse(_:)`.
+    public init() {}
+
+    /// Parses one file's lines into the statements collected so far.
+    public mutating func parse(_ lines: [RuleLine]) {
+        for line in lines { parseLine(line) }
+        closeRule()
+    }
+
+    /// The statements and the diagnostics found so far.
+    public func finish() -> (syntax: RuleFileSyntax, diagnostics: [Diagnostic]) { (syntax, diagnostics) }
+
+    private mutating func error(_ message: String, _ token: RuleToken) {
+        diagnostics.append(Diagnostic(.error, message, at: token.range))
+    }
+
+    private mutating func closeRule() {
+        if let rule = currentRule { syntax.rules.append(rule) }
+        currentRule = nil
+    }
+
+    private mutating func parseLine(_ line: RuleLine) {
+        let head = line.tokens[0]
+        let args = Array(line.tokens.dropFirst())
+        let word = head.isBare ? head.text : ""
+        switch word {
+        case "set":
+            closeRule()
+            guard args.count >= 2 else {
+                return error("'set' needs a key and a value: set KEY VALUE", head)
+            }
+            if args.count > 2 {
+                return error("'set \(args[0].text)' takes one value; put a value with spaces in double quotes", args[2])
+            }
+            syntax.settings.append(.init(keyword: head, key: args[0], value: args[1]))
+        case "contact":
+            closeRule()
+            guard args.count >= 2 else {
+                return error("'contact' needs a name, 'mail' or 'exec', and addresses: contact NAME mail ADDRESS...", head)
+            }
+            syntax.contacts.append(.init(keyword: head, name: args[0], channel: args[1], arguments: Array(args.dropFirst(2))))
+        case "rule":
+            closeRule()
+            guard let name = args.first else { return error("'rule' needs a name: rule NAME", head) }
+            if args.count > 1 {
+                error("'rule' takes one name; put the rule's statements on the lines below it", args[1])
+            }
+            currentRule = RuleFileSyntax.Rule(keyword: head, name: name)
+        case "report":
+            closeRule()
+            guard args.count >= 4, args[2].isBare, args[2].text == "notify" else {
+                return error("'report' is written: report daily HH:MM notify CONTACT...", head)
+            }
+            syntax.reports.append(.init(keyword: head, schedule: args[0], time: args[1], contacts: Array(args.dropFirst(3))))
+        case _ where RuleParser.ruleKeywords.contains(word):
+            guard currentRule != nil else {
+                return error("'\(word)' must be inside a rule block (after a 'rule NAME' line)", head)
+            }
+            parseRuleStatement(word, head, args)
+        default:
+            let hint = Suggestion.hint(for: head.text, among: RuleParser.topLevelKeywords + RuleParser.ruleKeywords)
+            if head.isBare, head.text.contains(where: { "=<>~".contains($0) }) {
+                error("a matcher must follow 'match' on the same line: match \(head.text)", head)
+            } else {
+                error("unknown statement '\(head.text)'\(hint)", head)
+            }
+        }
+    }
+
+    private mutating func parseRuleStatement(_ word: String, _ head: RuleToken, _ args: [RuleToken]) {
+        switch word {
+        case "match":
+            guard !args.isEmpty else { return error("'match' needs at least one matcher, e.g. match kind=fault severity<=2", head) }
+            currentRule?.matchLines.append((head, args))
+        case "after":
+            guard args.count >= 3, args[1].isBare, args[1].text == "notify" else {
+                if args.count >= 2, args[1].isBare, let hint = Suggestion.closest(to: args[1].text, among: ["notify"]) {
+                    return error("expected '\(hint)' after the duration, got '\(args[1].text)'", args[1])
+                }
+                return error("a step is written: after DURATION notify CONTACT...", head)
+            }
+            currentRule?.steps.append(.init(keyword: head, duration: args[0], contacts: Array(args.dropFirst(2))))
+        case "repeat":
+            switch args.count {
+            case 1:
+                currentRule?.repeats.append(.init(keyword: head, interval: args[0], max: nil))
+            case 3 where args[1].isBare && args[1].text == "max":
+                currentRule?.repeats.append(.init(keyword: head, interval: args[0], max: args[2]))
+            default:
+                error("'repeat' is written: repeat DURATION [max N]", head)
+            }
+        case "stop":
+            guard args.count == 2, args.allSatisfy(\.isBare), args[0].text == "on", args[1].text == "ack" else {
+                return error("expected 'stop on ack'", head)
+            }
+            currentRule?.stopOnAck.append(head)
+        case "subject", "body":
+            guard args.count == 1 else {
+                return error(
+                    args.isEmpty
+                        ? "'\(word)' needs a template in double quotes"
+                        : "'\(word)' takes one template; put it in double quotes: \(word) \"...\"",
+                    args.isEmpty ? head : args[1])
+            }
+            if word == "subject" { currentRule?.subjects.append(args[0]) } else { currentRule?.bodies.append(args[0]) }
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// The settings of `set` lines.
+public struct RuleSettings: Hashable, Sendable {
+    /// The known keys, for "did you mean".
+    public static let keys = ["mail-from", "timezone", "storm-window"]
+
+    /// `From:` of every mail.
+    public var mailFrom: String = "Tocsin <tocsin@localhost>"
+    /// Where local times are printed and the daily report is placed.
+    public var zone: Zone = .utc
+    /// How long further notifications to a contact are gathered after one goes out.
+    public var stormWindow: RuleDuration = .seconds(60)
+
+    /// The defaults.
+    public init() {}
+}
+
+/// A checked, usable policy: settings, contacts, rules in order, reports.
+public struct RuleSet: Sendable {
+    /// `set` values.
+    public var settings: RuleSettings
+    /// Contacts by name.
+    public var contacts: [ContactName: Contact]
+    /// Rules in file order; the first that matches takes the incident.
+    public var rules: [Rule]
+    /// Daily reports.
+    public var reports: [Report]
+    private var ruleIndex: [RuleName: Int]
+
+    /// Creates a rule set (the checker builds these from rule files).
+    public init(settings: RuleSettings = RuleSettings(), contacts: [Contact], rules: [Rule], reports: [Report] = []) {
+        self.settings = settings
+        self.contacts = Dictionary(contacts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.rules = rules
+        self.reports = reports
+        self.ruleIndex = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// An empty policy: no rule takes anything.
+    public static let empty = RuleSet(contacts: [], rules: [])
+
+    /// The first rule, in file order, whose match holds.
+    public func rule(for event: Event) -> Rule? { rules.first { $0.matches(event) } }
+
+    /// The rule with this name.
+    public func rule(named name: RuleName) -> Rule? { ruleIndex[name].map { rules[$0] } }
+}

@@ -1,0 +1,58 @@
+/// The statements of one or more rule files, as written (tokens with their places), before
+/// their meaning is checked.
+public struct RuleFileSyntax: Sendable {
+    /// `set KEY VALUE`.
+    public struct Setting: Sendable {
+        public var keyword: RuleToken
+        public var key: RuleToken
+        public var value: RuleToken
+    }
+
+    /// `contact NAME mail ADDR...` or `contact NAME exec PATH ARG...`.
+    public struct Contact: Sendable {
+        public var keyword: RuleToken
+        public var name: RuleToken
+        public var channel: RuleToken
+        public var arguments: [RuleToken]
+    }
+
+    /// `after DURATION notify CONTACT...`.
+    public struct Step: Sendable {
+        public var keyword: RuleToken
+        public var duration: RuleToken
+        public var contacts: [RuleToken]
+    }
+
+    /// `repeat DURATION [max N]`.
+    public struct Repeat: Sendable {
+        public var keyword: RuleToken
+        public var interval: RuleToken
+        public var max: RuleToken?
+    }
+
+    /// `rule NAME` and the statements of its block.
+    public struct Rule: Sendable {
+        public var keyword: RuleToken
+        public var name: RuleToken
+        /// Each `match` line's matcher tokens (any line may hold; all matchers of a line must).
+        public var matchLines: [(keyword: RuleToken, matchers: [RuleToken])] = []
+        public var steps: [Step] = []
+        public var repeats: [Repeat] = []
+        public var stopOnAck: [RuleToken] = []
+        public var subjects: [RuleToken] = []
+        public var bodies: [RuleToken] = []
+    }
+
+    /// `report daily HH:MM notify CONTACT...`.
+    public struct Report: Sendable {
+        public var keyword: RuleToken
+        public var schedule: RuleToken
+        public var time: RuleToken
+        public var contacts: [RuleToken]
+    }
+
+    public var settings: [Setting] = []
+    public var contacts: [Contact] = []
+    public var rules: [Rule] = []
+    public var reports: [Report] = []
+}

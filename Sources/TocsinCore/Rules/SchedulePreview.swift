@@ -1,0 +1,51 @@
+/// What `tocsinctl test` prints: the rule an event would go to and the notifications it
+/// would get, without sending anything.
+public enum SchedulePreview {
+    /// The preview text and whether a rule matched.
+    public static func render(_ event: Event, rules: RuleSet, now: Timestamp) -> (text: String, matched: Bool) {
+        guard let rule = rules.rule(for: event) else {
+            return ("no rule matches \(event.logfmt)\n(tocsind would store it and log a warning; nobody is told)\n", false)
+        }
+        var out = "rule \(rule.name) (\(rule.location.file):\(rule.location.line))\n"
+        var rows: [(String, String, String)] = []
+        for index in rule.firingOrder {
+            let step = rule.steps[index]
+            for name in step.contacts {
+                rows.append(("+" + step.written, name.rawValue, address(rules.contacts[name])))
+            }
+        }
+        let delayWidth = rows.map(\.0.count).max() ?? 0
+        let nameWidth = rows.map(\.1.count).max() ?? 0
+        for (delay, name, address) in rows {
+            out += "  " + delay + String(repeating: " ", count: delayWidth - delay.count + 2)
+            out += name + String(repeating: " ", count: nameWidth - name.count + 2) + address + "\n"
+        }
+        if let repetition = rule.repetition, let last = rule.lastStepIndex {
+            let who = rule.steps[last].contacts.map(\.rawValue).joined(separator: " ")
+            out += "  then every \(repetition.interval): \(who)"
+            out += repetition.maxCount.map { " (at most \($0) times)\n" } ?? " (until resolved)\n"
+        }
+        out += "  steps stop when the incident is " + (rule.stopsOnAck ? "acknowledged or resolved\n" : "resolved\n")
+        var engine = EscalationEngine(rules: rules, now: now)
+        var probe = event
+        probe.set("action", "open")
+        if probe["at"] == nil { probe.set("at", String(now.seconds)) }
+        if case .success(let (_, opened)) = engine.receive(probe, now: now), let first = rule.firingOrder.first {
+            let actions = opened + engine.tick(now: now + rule.steps[first].delay)
+            let subjects = actions.compactMap { action -> String? in
+                if case .send(let message) = action { return message.subject }
+                return nil
+            }
+            if let subject = subjects.first { out += "  first subject: \(HeaderText.sanitized(subject))\n" }
+        }
+        return (out, true)
+    }
+
+    static func address(_ contact: Contact?) -> String {
+        guard let contact else { return "?" }
+        switch contact.channel {
+        case .mail(let addresses): return addresses.map { "<\($0)>" }.joined(separator: " ")
+        case .exec(let path, let arguments): return "exec " + ([path] + arguments).joined(separator: " ")
+        }
+    }
+}

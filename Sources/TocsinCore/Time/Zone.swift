@@ -1,0 +1,74 @@
+import Foundation
+
+/// A named time zone (`Asia/Shanghai`) for printing local times and placing the daily report.
+///
+/// Wraps Foundation's `TimeZone` for its tz database; everything else (calendar arithmetic,
+/// DST gaps and overlaps) is done here so it is exact and testable.
+public struct Zone: Sendable, Hashable, CustomStringConvertible {
+    /// The IANA name, e.g. `Asia/Shanghai`.
+    public let identifier: String
+    private let timeZone: TimeZone
+
+    /// The zone named `identifier`, or nil when the tz database has no such zone.
+    public init?(identifier: String) {
+        guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
+        self.identifier = identifier
+        self.timeZone = zone
+    }
+
+    /// UTC.
+    public static let utc = Zone(identifier: "UTC")!
+
+    /// The IANA name.
+    public var description: String { identifier }
+
+    /// Seconds east of UTC in force at `t`.
+    public func offset(at t: Timestamp) -> Int {
+        timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.milliseconds) / 1000))
+    }
+
+    /// The calendar fields of `t` in this zone.
+    public func local(_ t: Timestamp) -> LocalDateTime { LocalDateTime(t, offsetSeconds: offset(at: t)) }
+
+    /// `2026-11-22 09:30` in this zone.
+    public func shortString(_ t: Timestamp) -> String {
+        let l = local(t)
+        return l.dateString + " " + l.timeString(seconds: false)
+    }
+
+    /// `09:30` in this zone.
+    public func clockString(_ t: Timestamp) -> String { local(t).timeString(seconds: false) }
+
+    /// RFC 3339 with this zone's offset at `t`.
+    public func rfc3339(_ t: Timestamp) -> String { RFC3339.format(t, offsetSeconds: offset(at: t)) }
+
+    /// The first instant after `t` whose local time is `time`, once per local day.
+    ///
+    /// DST-safe: on a day when `time` does not exist (spring forward) it fires at the same
+    /// instant shifted by the gap (02:30 becomes 03:30); on a day when it exists twice (fall
+    /// back) it fires at the first only.
+    public func nextOccurrence(of time: TimeOfDay, after t: Timestamp) -> Timestamp {
+        let today = local(t)
+        var days = RFC3339.daysFromCivil(year: today.year, month: today.month, day: today.day)
+        for _ in 0..<4 {
+            if let candidate = earliestInstant(days: days, time: time), candidate > t {
+                return candidate
+            }
+            days += 1
+        }
+        return t + .hours(24)
+    }
+
+    private func earliestInstant(days: Int, time: TimeOfDay) -> Timestamp? {
+        let naive = Int64(days) * 86_400 + Int64(time.hour * 3600 + time.minute * 60)
+        let before = offset(at: Timestamp(seconds: naive - 14 * 3600))
+        let after = offset(at: Timestamp(seconds: naive + 14 * 3600))
+        let candidates = Set([before, after]).map { Timestamp(seconds: naive - Int64($0)) }
+        let valid = candidates.filter { candidate in
+            let l = local(candidate)
+            return l.hour == time.hour && l.minute == time.minute
+        }
+        if let earliest = valid.min() { return earliest }
+        return Timestamp(seconds: naive - Int64(before))
+    }
+}

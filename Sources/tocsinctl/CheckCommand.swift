@@ -1,0 +1,47 @@
+import ArgumentParser
+import TocsinCore
+import TocsinDaemon
+
+/// `tocsinctl check [DIR]`.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check rule files and report every problem, compiler-style.",
+        discussion: """
+            Reads every *.rules file in DIR (in name order) — or a single file — and prints each
+            error and warning as FILE:LINE:COLUMN: error: MESSAGE, with the line and a caret.
+            Exits 0 when the rules are usable (warnings allowed), 1 on any error.
+            DIR defaults to TOCSIN_RULES or /etc/tocsin/rules.
+            """)
+
+    @Argument(help: ArgumentHelp("The rules directory or file.", valueName: "DIR"))
+    var directory: String?
+
+    func run() throws {
+        let path = directory ?? TocsinPaths.fromEnvironment().rules
+        let compilation: RuleCompilation
+        do {
+            compilation = try RuleDirectory.load(path)
+        } catch {
+            Output.fail("\(error)")
+        }
+        Output.out(compilation.renderedDiagnostics())
+        let diagnostics = compilation.diagnostics
+        if diagnostics.containsErrors {
+            Output.out(CheckCommand.counts(diagnostics) + " in \(path)\n")
+            throw ExitCode(1)
+        }
+        var line = "rules OK: " + RuleDirectory.summary(compilation)
+        if diagnostics.warningCount > 0 { line += " (" + CheckCommand.counts(diagnostics) + ")" }
+        Output.out(line + "\n")
+    }
+
+    static func counts(_ diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.errorCount
+        let warnings = diagnostics.warningCount
+        var parts: [String] = []
+        if errors > 0 { parts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import TocsinCore
+import TocsinDaemon
+
+/// `--rules DIR`, defaulting as tocsind does.
+struct RulesOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The rules directory (or one file).", valueName: "DIR"))
+    var rules: String?
+
+    var path: String { rules ?? TocsinPaths.fromEnvironment().rules }
+
+    /// The compiled rules, or an exit with every diagnostic printed.
+    func load() -> (RuleSet, RuleCompilation) {
+        let compilation: RuleCompilation
+        do {
+            compilation = try RuleDirectory.load(path)
+        } catch {
+            Output.fail("\(error) (give --rules DIR or set TOCSIN_RULES)")
+        }
+        guard let ruleSet = compilation.ruleSet else {
+            Output.err(compilation.renderedDiagnostics())
+            Output.fail("the rules in '\(path)' have errors; run 'tocsinctl check \(path)'")
+        }
+        return (ruleSet, compilation)
+    }
+}
