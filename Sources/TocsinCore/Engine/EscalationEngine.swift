@@ -160,9 +160,11 @@ public struct EscalationEngine: Sendable {
         }
         for (key, messages) in storm.release(now: now) {
             guard let contact = rules.contacts[key.contact] else { continue }
+            var single = messages[0]
+            single.created = now
             let message =
                 messages.count == 1
-                ? messages[0]
+                ? single
                 : composer.digest(messages, contact: contact, group: key.group, now: now, zone: rules.settings.zone)
             actions.append(.release(heldIDs: messages.map(\.messageID), message: message))
         }

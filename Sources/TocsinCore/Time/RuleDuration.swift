@@ -21,6 +21,10 @@ public struct RuleDuration: Hashable, Comparable, Sendable, CustomStringConverti
     public static func + (lhs: RuleDuration, rhs: RuleDuration) -> RuleDuration {
         RuleDuration(milliseconds: lhs.milliseconds + rhs.milliseconds)
     }
+    /// Subtracts two durations.
+    public static func - (lhs: RuleDuration, rhs: RuleDuration) -> RuleDuration {
+        RuleDuration(milliseconds: lhs.milliseconds - rhs.milliseconds)
+    }
     /// Multiplies a duration.
     public static func * (lhs: RuleDuration, rhs: Int64) -> RuleDuration {
         RuleDuration(milliseconds: lhs.milliseconds * rhs)

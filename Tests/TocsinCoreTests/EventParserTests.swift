@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import TocsinCore
+
+@Suite("Events (SPEC §3)")
+struct EventParserTests {
+    let now = RFC3339.parse("2026-11-22T09:30:00+08:00")!
+
+    func parse(_ line: String) throws(EventError) -> Event { try EventParser.parse(line, now: now) }
+
+    func error(_ line: String) -> String {
+        do {
+            _ = try parse(line)
+            return "accepted"
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test("logfmt with quotes, escapes and Chinese text")
+    func logfmt() throws {
+        let event = try parse(#"kind=fault severity=2 id=core-banking summary="核心系统无法登录" note="say \"hi\" \\ bye" branch=BJ-001"#)
+        #expect(event.kind == "fault")
+        #expect(event.severity == 2)
+        #expect(event.id == "core-banking")
+        #expect(event.summary == "核心系统无法登录")
+        #expect(event["note"] == #"say "hi" \ bye"#)
+        #expect(event["branch"] == "BJ-001")
+        #expect(event.action == .open)
+        #expect(event.fields.map(\.key) == ["kind", "severity", "id", "summary", "note", "branch"])
+    }
+
+    @Test("JSON lines, with numbers, booleans, null and \\u escapes")
+    func json() throws {
+        let event = try parse(#"{"kind":"fault","severity":2,"id":"core","summary":"\u6838\u5fc3 ok","urgent":true,"x":null, "emoji":"\ud83d\ude00"}"#)
+        #expect(event.kind == "fault")
+        #expect(event.severity == 2)
+        #expect(event.summary == "核心 ok")
+        #expect(event["urgent"] == "true")
+        #expect(event["x"] == nil)
+        #expect(event["emoji"] == "😀")
+    }
+
+    @Test("the logfmt encoding reads back to the same event")
+    func roundTrip() throws {
+        let event = try parse(#"{"kind":"fault","summary":"a \"b\" c\\d = e","empty":""}"#)
+        #expect(try parse(event.logfmt) == event)
+    }
+
+    @Test("at: RFC 3339 or Unix seconds; deadlines count from it")
+    func at() throws {
+        #expect(try parse("kind=fault at=2026-11-22T09:00:00+08:00").at == now - .minutes(30))
+        #expect(try parse("kind=fault at=\(now.seconds - 60)").at == now - .minutes(1))
+        #expect(try parse("kind=fault at=2026-11-22T01:29:00Z").at == now - .minutes(1))
+        #expect(try parse("kind=fault at=\(now.seconds + 240)").at == now + .minutes(4))
+    }
+
+    @Test("errors name the field and say what was expected", arguments: [
+        ("kind=fault severity=high", #"severity must be an integer, got "high""#),
+        ("severity=2", "kind is required to open an incident (e.g. kind=fault)"),
+        ("kind=fault action=close", #"action must be open, ack, resolve or note, got "close""#),
+        ("action=ack", "id is required for action=ack"),
+        ("kind=fa/ult", #"kind must be a word (letters, digits, '-', '_'), got "fa/ult""#),
+        ("kind=fault at=yesterday", #"at must be RFC 3339 (2026-11-22T09:30:00+08:00) or Unix seconds, got "yesterday""#),
+        ("kind=fault at=2026-11-22T09:40:00+08:00", "at is 10m in the future (at most 5m is allowed): check the sender's clock"),
+        ("kind=fault kind=media", "kind is given twice"),
+        ("kind=fault 9lives=x", "'9lives' is not a valid field name: a name starts with a letter or '_' and has only letters, digits, '_', '.' and '-'"),
+        ("kind=fault summary", "summary has no value: write summary=VALUE"),
+        (#"kind=fault summary="open"#, #"summary: the quoted value has no closing '"'"#),
+        (#"kind=fault summary=a"b"#, #"summary: a value containing '"' must be in double quotes, with \" for the quote"#),
+        (#"{"kind":"fault","tags":["a"]}"#, "tags must be a string, number or boolean; nested objects and arrays are not supported"),
+        (#"{"kind":"fault","summary":"\u001b[31m"}"#, "summary contains the control character U+001B; only tab is allowed"),
+        (#"{"kind":"fault""#, "JSON: expected ',' or '}' after the value of kind"),
+        ("kind=fault id=", "id must not be empty"),
+        ("", "empty line: no fields"),
+    ])
+    func errors(line: String, message: String) {
+        #expect(error(line) == message)
+    }
+
+    @Test("control characters, C1 controls and invalid UTF-8 are refused, naming the field")
+    func bytes() {
+        func parseBytes(_ bytes: [UInt8]) -> String {
+            do {
+                _ = try bytes.withUnsafeBytes { (b) throws(EventError) -> Event in try EventParser.parse(bytes: b, now: now) }
+                return "accepted"
+            } catch { return (error as? EventError)?.message ?? "\(error)" }
+        }
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xFF, 0xFE]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=a".utf8) + [0x00]) == "summary contains the control character U+0000; only tab is allowed")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xC2, 0x9B] + Array("31m".utf8)) == "summary contains the control character U+009B; only tab is allowed")
+        #expect(parseBytes(Array("kind=fault summary=\"a\tb\"".utf8)) == "accepted")
+    }
+
+    @Test("limits: 64 KiB a line, 64 fields")
+    func limits() {
+        let long = "kind=fault summary=" + String(repeating: "x", count: 64 * 1024)
+        #expect(error(long) == "line is 65555 bytes; the limit is 65536 (64 KiB)")
+        let many = "kind=fault " + (1...64).map { "f\($0)=v" }.joined(separator: " ")
+        #expect(error(many) == "more than 64 fields; the limit is 64")
+        let enough = "kind=fault " + (1...63).map { "f\($0)=v" }.joined(separator: " ")
+        #expect(error(enough) == "accepted")
+    }
+
+    @Test("command-line FIELD=VALUE words (tocsinctl submit/test)")
+    func arguments() throws {
+        let event = try EventParser.parse(arguments: ["kind=fault", "summary=核心 系统", "x=a=b"], now: now)
+        #expect(event.summary == "核心 系统")
+        #expect(event["x"] == "a=b")
+        #expect(throws: EventError.self) { try EventParser.parse(arguments: ["kind"], now: now) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TocsinCore
+
+/// One test per row of SPEC §1, against the rules shipped in rules/, on a manual clock.
+@Suite("The shipped policy (SPEC §1)")
+struct ShippedPolicyTests {
+    let rules = Rules.shipped
+
+    @Test("the shipped rules compile without errors or warnings")
+    func compilesCleanly() {
+        let compilation = RuleCompiler.compile(Rules.shippedFiles)
+        #expect(compilation.diagnostics.isEmpty, "\(compilation.renderedDiagnostics())")
+        #expect(compilation.ruleSet?.settings.zone.identifier == "Asia/Shanghai")
+    }
+
+    @Test("level 1-2 fault: centre manager at 30 min, department head at 60 min", arguments: [1, 2])
+    func majorFault(level: Int) {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=fault severity=\(level) id=core summary=核心系统无法登录")
+        h.advance(by: .minutes(29))
+        #expect(h.drain().isEmpty)
+        h.advance(by: .minutes(1))
+        #expect(h.drain() == ["+30m centre-manager step"])
+        h.advance(by: .minutes(30))
+        #expect(h.drain() == ["+1h dept-head step"])
+        h.advance(by: .hours(5))
+        #expect(h.drain().isEmpty)
+    }
+
+    @Test("level 3-4 fault: centre manager at 15 min, department head at 30 min", arguments: [3, 4])
+    func minorFault(level: Int) {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=fault severity=\(level) id=teller-7")
+        h.advance(by: .minutes(14))
+        #expect(h.drain().isEmpty)
+        h.advance(by: .minutes(1))
+        #expect(h.drain() == ["+15m centre-manager step"])
+        h.advance(by: .minutes(15))
+        #expect(h.drain() == ["+30m dept-head step"])
+    }
+
+    @Test("a fault recovered in time tells nobody")
+    func recoveredInTime() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=fault severity=2 id=core")
+        h.advance(by: .minutes(29))
+        h.submit("action=resolve id=core cause=power by=wang")
+        h.advance(by: .hours(3))
+        #expect(h.drain().isEmpty)
+    }
+
+    @Test("urgent, serious or hostile complaint: shift lead, centre manager and department head at once",
+          arguments: ["urgent", "serious", "hostile"])
+    func urgentComplaint(urgency: String) {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=complaint urgency=\(urgency) id=c-1")
+        #expect(h.drain().sorted() == ["+0m centre-manager step", "+0m dept-head step", "+0m shift-lead step"])
+    }
+
+    @Test("complaint against an agent: shift lead at once, duty officer at 30 min, centre manager at 60 min")
+    func agentComplaint() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=complaint against=agent id=c-2")
+        #expect(h.drain() == ["+0m shift-lead step"])
+        h.advance(by: .minutes(30))
+        #expect(h.drain() == ["+30m duty-officer step"])
+        h.advance(by: .minutes(30))
+        #expect(h.drain() == ["+1h centre-manager step"])
+    }
+
+    @Test("complaint against an agent settled within 30 min goes no further")
+    func agentComplaintSettled() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=complaint against=agent id=c-2")
+        h.advance(by: .minutes(20))
+        h.submit("action=resolve id=c-2")
+        h.advance(by: .hours(2))
+        #expect(h.drain() == ["+0m shift-lead step", "+20m shift-lead recovered"])
+    }
+
+    @Test("general complaint not closed in 24 h: centre manager")
+    func generalComplaint() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=complaint id=c-3 summary=排队时间长")
+        h.advance(by: .hours(23) + .minutes(59))
+        #expect(h.drain().filter { !$0.contains("report") }.isEmpty)
+        h.advance(by: .minutes(1))
+        #expect(h.drain().filter { !$0.contains("report") } == ["+1d centre-manager step"])
+    }
+
+    @Test("media enquiry: shift lead at once")
+    func media() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=media id=m-1 summary=记者来电")
+        #expect(h.drain() == ["+0m shift-lead step"])
+    }
+
+    @Test("every day at 17:00 Beijing time: the summary to the centre manager and department head")
+    func dailySummary() {
+        var h = EngineHarness(rules: rules)
+        h.submit("kind=media id=m-1")
+        h.submit("action=resolve id=m-1")
+        h.advance(by: .minutes(1))
+        #expect(h.drain() == ["+0m shift-lead step", "+1m shift-lead recovered"])
+        h.advance(by: .hours(8) - .minutes(1) - .seconds(1))
+        #expect(h.drain().isEmpty)
+        h.advance(by: .seconds(1))
+        let reports = h.sent
+        #expect(h.drain() == ["+8h centre-manager report", "+8h dept-head report"])
+        #expect(reports.first?.subject == "[Tocsin] Daily summary 2026-11-23: 1 opened, 1 resolved, 0 still open")
+        h.advance(by: .hours(24))
+        #expect(h.drain() == ["+1d8h centre-manager report", "+1d8h dept-head report"])
+    }
+}

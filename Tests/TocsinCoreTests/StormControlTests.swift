@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TocsinCore
+
+private let stormRules = """
+    set storm-window 60s
+    contact manager mail m@example.org
+    contact lead mail l@example.org
+    rule fault
+      match kind=fault
+      after 0m notify manager
+    rule urgent
+      match kind=complaint
+      after 0m notify manager lead
+    """
+
+@Suite("Storm control (SPEC §8)")
+struct StormControlTests {
+    @Test("5,000 faults at once: one mail at once, one digest at the window's end")
+    func outage() {
+        var h = EngineHarness(stormRules)
+        for i in 0..<5000 { h.submit("kind=fault id=f\(i)") }
+        #expect(h.drain() == ["+0m manager step"])
+        #expect(h.held.count == 4999)
+        h.advance(by: .seconds(59))
+        #expect(h.drain().isEmpty)
+        h.advance(by: .seconds(1))
+        let digest = h.sent.first
+        #expect(h.drain() == ["+1m manager digest"])
+        #expect(digest?.incidents.count == 4999)
+        #expect(digest?.subject.hasPrefix("[Tocsin] 4999 escalations for fault") == true)
+        h.advance(by: .minutes(10))
+        #expect(h.drain().isEmpty)
+    }
+
+    @Test("an urgent complaint is never held back by a storm of faults")
+    func urgentNotHeld() {
+        var h = EngineHarness(stormRules)
+        for i in 0..<100 { h.submit("kind=fault id=f\(i)") }
+        _ = h.drain()
+        h.advance(by: .seconds(5))
+        h.submit("kind=complaint id=c1")
+        #expect(h.drain().sorted() == ["+5s lead step", "+5s manager step"])
+    }
+
+    @Test("a storm that goes on is gathered window after window")
+    func continuingStorm() {
+        var h = EngineHarness(stormRules)
+        for second in 0..<180 {
+            h.advance(to: EngineHarness.morning + .seconds(Int64(second)))
+            h.submit("kind=fault id=f\(second)")
+        }
+        h.advance(by: .minutes(5))
+        #expect(h.drain() == ["+0m manager step", "+1m manager digest", "+2m manager digest", "+3m manager digest"])
+    }
+
+    @Test("a single held message goes out as itself, not as a digest")
+    func singleHeld() {
+        var h = EngineHarness(stormRules)
+        h.submit("kind=fault id=a")
+        h.advance(by: .seconds(10))
+        h.submit("kind=fault id=b")
+        h.advance(by: .seconds(60))
+        #expect(h.drain() == ["+0m manager step", "+1m manager step"])
+    }
+}
