@@ -28,9 +28,10 @@ let package = Package(
             name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CTocsinShims"),
         .target(
             name: "TocsinDaemon",
-            dependencies: ["TocsinCore", "CSystemd", "CSQLite"],
+            dependencies: ["TocsinCore", "CSystemd", "CSQLite", "CTocsinShims"],
             swiftSettings: strict),
         .executableTarget(
             name: "tocsind",

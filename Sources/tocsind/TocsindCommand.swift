@@ -2,18 +2,71 @@ import ArgumentParser
 import TocsinCore
 import TocsinDaemon
 
-/// `tocsind`: the escalation daemon (the daemon proper is built in issue 3).
+/// `tocsind`: the escalation daemon. Flags → configuration → run.
 @main
 struct TocsindCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tocsind", abstract: "The Tocsin escalation daemon.")
+        commandName: "tocsind",
+        abstract: "The Tocsin escalation daemon.",
+        discussion: """
+            Runs in the foreground. Takes events from the spool directory and the Unix socket,
+            escalates incidents by the rule files, notifies by sendmail or a command, and logs
+            every decision to journald (to stderr when there is no journal). Speaks sd_notify
+            (READY, STATUS, WATCHDOG, RELOADING, STOPPING); takes the socket from systemd when
+            one is passed. SIGHUP reloads the rules; bad new rules are rejected and the old
+            ones stay in force. Bad rules at start: exits 1 with every error.
+
+            Each option can also be set in the environment as TOCSIN_<NAME>, e.g.
+            TOCSIN_RULES=/etc/tocsin/rules or TOCSIN_MAIL_DROP=/tmp/maildir.
+            """)
+
+    @Option(help: ArgumentHelp("Rule files (every *.rules). Default: /etc/tocsin/rules.", valueName: "DIR"))
+    var rules: String?
+    @Option(help: ArgumentHelp("The spool (tmp/, new/, failed/). Default: /var/spool/tocsin.", valueName: "DIR"))
+    var spool: String?
+    @Option(help: ArgumentHelp("The events socket, unless systemd passes one. Default: /run/tocsin/events.sock.", valueName: "PATH"))
+    var socket: String?
+    @Option(help: ArgumentHelp("State directory (the SQLite store). Default: /var/lib/tocsin.", valueName: "DIR"))
+    var state: String?
+    @Option(help: ArgumentHelp("The sendmail program. Default: /usr/sbin/sendmail.", valueName: "PATH"))
+    var sendmail: String?
+    @Option(name: .customLong("mail-drop"), help: ArgumentHelp("Write mail into this Maildir instead of running sendmail.", valueName: "DIR"))
+    var mailDrop: String?
+    @Option(name: .customLong("give-up-after"), help: ArgumentHelp("Mark a notification failed after retrying this long. Default: 24h.", valueName: "DURATION"))
+    var giveUpAfter: String?
+    @Option(name: .customLong("delivery-timeout"), help: ArgumentHelp("Kill a sendmail or exec child after this long. Default: 60s.", valueName: "DURATION"))
+    var deliveryTimeout: String?
 
     func run() throws {
-        Output.err("tocsind: not built yet\n")
-        throw ExitCode(1)
+        let environment = ProcessEnvironment.current
+        var paths = TocsinPaths.fromEnvironment(environment)
+        paths.rules = rules ?? paths.rules
+        paths.spool = spool ?? paths.spool
+        paths.socket = socket ?? paths.socket
+        paths.state = state ?? paths.state
+        paths.sendmail = sendmail ?? paths.sendmail
+        paths.mailDrop = mailDrop ?? paths.mailDrop
+        var configuration = DaemonConfiguration(paths: paths)
+        if let text = giveUpAfter ?? environment["TOCSIN_GIVE_UP_AFTER"] {
+            guard let duration = RuleDuration(parsing: text) else { throw ValidationError("--give-up-after: bad duration '\(text)' (e.g. 30m, 24h)") }
+            configuration.giveUpAfter = duration
+        }
+        if let text = deliveryTimeout ?? environment["TOCSIN_DELIVERY_TIMEOUT"] {
+            guard let duration = RuleDuration(parsing: text), duration.milliseconds > 0 else {
+                throw ValidationError("--delivery-timeout: bad duration '\(text)' (e.g. 30s)")
+            }
+            configuration.deliveryTimeout = duration
+        }
+        let journal = Journal()
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: configuration, journal: journal)
+        } catch let error as StartupError {
+            if let diagnostics = error.diagnostics { FileHandleWriter.stderr(diagnostics) }
+            FileHandleWriter.stderr("tocsind: \(error.description)\n")
+            throw ExitCode(1)
+        }
+        let status = daemon.run()
+        if status != 0 { throw ExitCode(status) }
     }
-}
-
-enum Output {
-    static func err(_ text: String) { FileHandleWriter.stderr(text) }
 }

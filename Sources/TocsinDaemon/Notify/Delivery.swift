@@ -1,0 +1,106 @@
+import TocsinCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One hand-over of a notification, as a worker thread performs it.
+struct DeliveryJob: Sendable {
+    var messageID: String
+    var channel: Contact.Channel
+    var content: [UInt8]
+    var environment: [String: String]
+}
+
+/// How a delivery ended.
+struct DeliveryResult: Sendable {
+    var messageID: String
+    var failure: String?
+}
+
+/// How notifications leave: sendmail (or a Maildir for drills and development) for mail
+/// contacts, the contact's own program for exec contacts.
+struct DeliveryMethod: Sendable {
+    /// `--sendmail PATH`.
+    var sendmail: String
+    /// `--mail-drop DIR`: write mail into this Maildir instead of running sendmail.
+    var mailDrop: String?
+    /// Kill a sendmail or exec child after this long.
+    var timeoutMilliseconds: Int64 = 60_000
+
+    static let basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    func deliver(_ job: DeliveryJob) -> DeliveryResult {
+        switch job.channel {
+        case .mail(let addresses):
+            if let mailDrop { return DeliveryResult(messageID: job.messageID, failure: drop(job, into: mailDrop)) }
+            // -t: recipients from To:; -oi: a lone "." is not the end. The addresses come
+            // from the rule file only, and are on To: already.
+            _ = addresses
+            let outcome = ChildProcess.run(
+                path: sendmail, arguments: ["-t", "-oi"], environment: ["PATH": DeliveryMethod.basePath, "LANG": "C.UTF-8"],
+                input: job.content, timeoutMilliseconds: timeoutMilliseconds)
+            return DeliveryResult(messageID: job.messageID, failure: outcome.failure)
+        case .exec(let path, let arguments):
+            var environment = job.environment
+            environment["PATH"] = DeliveryMethod.basePath
+            environment["LANG"] = "C.UTF-8"
+            let outcome = ChildProcess.run(
+                path: path, arguments: arguments, environment: environment, input: job.content,
+                timeoutMilliseconds: timeoutMilliseconds)
+            return DeliveryResult(messageID: job.messageID, failure: outcome.failure)
+        }
+    }
+
+    /// Maildir delivery: write `tmp/NAME`, fsync, rename into `new/NAME`.
+    private func drop(_ job: DeliveryJob, into directory: String) -> String? {
+        do {
+            for sub in ["tmp", "new", "cur"] { try Directories.create(directory + "/" + sub, mode: 0o750) }
+        } catch {
+            return "\(error)"
+        }
+        let now = WallClock.now()
+        let unique = "\(now.seconds).M\(now.milliseconds % 1000)P\(getpid())Q\(DeliveryMethod.counter.next()).tocsin"
+        let tmp = directory + "/tmp/" + unique
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { return "cannot create \(tmp): \(String(cString: strerror(errno)))" }
+        var offset = 0
+        while offset < job.content.count {
+            let n = job.content[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let error = String(cString: strerror(errno))
+                close(fd)
+                unlink(tmp)
+                return "cannot write \(tmp): \(error)"
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else {
+            let error = String(cString: strerror(errno))
+            close(fd)
+            unlink(tmp)
+            return "cannot write \(tmp): \(error)"
+        }
+        close(fd)
+        guard rename(tmp, directory + "/new/" + unique) == 0 else {
+            return "cannot move \(tmp) into new/: \(String(cString: strerror(errno)))"
+        }
+        return nil
+    }
+
+    static let counter = Counter()
+}
+
+/// A thread-safe counter (for unique Maildir names).
+final class Counter: @unchecked Sendable {
+    private var value: UInt64 = 0
+    private let lock = Lock()
+
+    func next() -> UInt64 {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import CTocsinShims
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Worker threads that hand notifications over (sendmail, Maildir, exec) so a slow or
+/// hung child never stalls the event loop. Results come back through a queue and an
+/// eventfd the loop watches.
+final class DeliveryPool: @unchecked Sendable {
+    static let token: UInt64 = 3
+
+    let eventFD: Int32
+    private let lock = Lock()
+    private var jobs: [DeliveryJob] = []
+    private var jobHead = 0
+    private var results: [DeliveryResult] = []
+    private var stopping = false
+    private var threads: [pthread_t] = []
+    private let method: DeliveryMethod
+
+    init(workers: Int, method: DeliveryMethod) {
+        self.method = method
+        eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        for _ in 0..<workers {
+            var thread = pthread_t()
+            let box = Unmanaged.passRetained(self)
+            pthread_create(&thread, nil, { raw in
+                let pool = Unmanaged<DeliveryPool>.fromOpaque(raw!).takeRetainedValue()
+                pool.work()
+                return nil
+            }, box.toOpaque())
+            threads.append(thread)
+        }
+    }
+
+    func submit(_ job: DeliveryJob) {
+        lock.withLock {
+            jobs.append(job)
+            lock.signal()
+        }
+    }
+
+    /// Results ready so far (also clears the eventfd).
+    func takeResults() -> [DeliveryResult] {
+        var counter: UInt64 = 0
+        _ = read(eventFD, &counter, 8)
+        return lock.withLock {
+            defer { results.removeAll(keepingCapacity: true) }
+            return results
+        }
+    }
+
+    /// Stops the workers after their current job.
+    func stop() {
+        lock.withLock {
+            stopping = true
+            lock.broadcast()
+        }
+        for thread in threads { pthread_join(thread, nil) }
+        threads = []
+    }
+
+    private func work() {
+        while true {
+            let job: DeliveryJob? = lock.withLock {
+                while jobHead == jobs.count && !stopping { lock.wait() }
+                if stopping { return nil }
+                let job = jobs[jobHead]
+                jobHead += 1
+                if jobHead > 1024 && jobHead * 2 > jobs.count {
+                    jobs.removeFirst(jobHead)
+                    jobHead = 0
+                }
+                return job
+            }
+            guard let job else { return }
+            let result = method.deliver(job)
+            lock.withLock { results.append(result) }
+            var one: UInt64 = 1
+            _ = write(eventFD, &one, 8)
+        }
+    }
+}

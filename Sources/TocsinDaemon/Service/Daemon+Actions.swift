@@ -1,0 +1,73 @@
+import TocsinCore
+
+extension Daemon {
+    /// Carries out the engine's actions inside the round's transaction: store writes now,
+    /// journal entries and notifications once committed.
+    func apply(_ actions: [EngineAction], now: Timestamp, source: EventSource?, effects: inout RoundEffects) throws(StoreError) {
+        for action in actions {
+            switch action {
+            case .opened(let incident):
+                try store.save(incident)
+                let rule = incident.rule.map { "rule \($0)" } ?? "no rule matches"
+                try store.appendTimeline(incident: incident.number, at: now, what: "opened", detail: rule)
+                effects.journal.append(
+                    JournalEntry(
+                        .incidentOpened, incident.rule == nil ? .warning : .notice,
+                        "incident #\(incident.number) \(incident.id) opened: \(incident.summary ?? "-") (\(rule))",
+                        fields: incidentFields(incident)))
+            case .deduplicated(let incident), .noted(let incident):
+                try store.save(incident)
+            case .moved(let incident, let from):
+                try store.save(incident)
+                let detail = "from rule \(from?.rawValue ?? "none") to \(incident.rule?.rawValue ?? "none")"
+                try store.appendTimeline(incident: incident.number, at: now, what: "moved", detail: detail)
+                effects.journal.append(JournalEntry(.incidentMoved, .notice, "incident #\(incident.number) \(incident.id) moved \(detail)", fields: incidentFields(incident)))
+            case .acknowledged(let incident):
+                try store.save(incident)
+                effects.journal.append(
+                    JournalEntry(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id) acknowledged by \(incident.ackedBy ?? "-")", fields: incidentFields(incident)))
+            case .resolved(let incident):
+                try store.save(incident)
+                let detail = "cause: \(incident.cause ?? "-"), by: \(incident.resolvedBy ?? "-")"
+                try store.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
+                effects.journal.append(
+                    JournalEntry(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident)))
+            case .stepFired(let incident, let firing):
+                try store.save(incident)
+                let contacts = firing.contacts.map(\.rawValue).joined(separator: " ")
+                try store.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
+                var fields = incidentFields(incident)
+                fields += [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts)]
+                effects.journal.append(
+                    JournalEntry(.stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts)", fields: fields))
+            case .send(let message):
+                try queue(message, now: now, effects: &effects)
+            case .hold(let held):
+                var item = OutboxItem(message: held.message, status: .held, content: [])
+                item.nextAttempt = held.releaseAt
+                try store.saveOutbox(item, storm: held)
+            case .release(let heldIDs, let message):
+                try store.markMerged(heldIDs)
+                try queue(message, now: now, effects: &effects)
+            case .reportSent(let time, let at):
+                try store.recordReport(time: time, at: at)
+            }
+        }
+    }
+
+    private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+        var item = OutboxItem.rendering(message, settings: rules.settings)
+        item.nextAttempt = now
+        try store.saveOutbox(item)
+        try store.appendTimeline(incident: message.incident, at: now, what: "queued", detail: "\(message.contact) \(message.step) <\(message.messageID)>")
+        effects.outbox.append(item)
+    }
+
+    func incidentFields(_ incident: Incident) -> [(String, String)] {
+        var fields: [(String, String)] = [("TOCSIN_INCIDENT", incident.number.description), ("TOCSIN_ID", incident.id)]
+        if let kind = incident.kind { fields.append(("TOCSIN_KIND", kind)) }
+        if let severity = incident.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
+        if let rule = incident.rule { fields.append(("TOCSIN_RULE", rule.rawValue)) }
+        return fields
+    }
+}

@@ -1,0 +1,247 @@
+import TocsinCore
+
+/// What one round must do once its transaction has committed.
+struct RoundEffects {
+    var replies: [(UInt64, String)] = []
+    var journal: [JournalEntry] = []
+    var outbox: [OutboxItem] = []
+    var spoolApplied: [String] = []
+    var spoolFailed: [(String, String)] = []
+}
+
+/// Where an event came from, for its timeline row and journal entry.
+struct EventSource {
+    var name: String
+    var uid: UInt32?
+    var pid: Int32?
+}
+
+extension Daemon {
+    /// One round: socket lines, spool files and due timers through the engine, in one
+    /// transaction; then the replies, spool deletions and notifications.
+    func round(lines: [EventSocketServer.Line], spoolNames: [String]) {
+        let now = WallClock.now()
+        var effects = RoundEffects()
+        let outcomes = pendingOutcomes
+        pendingOutcomes = []
+        do {
+            try store.begin()
+            for line in lines { try handle(line, now: now, effects: &effects) }
+            for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
+            try apply(engine.tick(now: now), now: now, source: nil, effects: &effects)
+            try record(outcomes, effects: &effects)
+            try store.commit()
+        } catch {
+            store.rollback()
+            recover(after: error, lines: lines, spoolNames: spoolNames, outcomes: outcomes)
+            return
+        }
+        for (connection, text) in effects.replies { socket.reply(connection, text) }
+        for name in effects.spoolApplied { spool.remove(name) }
+        for (name, reason) in effects.spoolFailed { spool.fail(name, reason: reason) }
+        for item in effects.outbox { outbox.enqueue(item) }
+        for entry in effects.journal { journal.write(entry) }
+    }
+
+    /// Runs actions outside a round (a reload) in their own transaction.
+    func commitActions(_ actions: [EngineAction]) {
+        var effects = RoundEffects()
+        let now = WallClock.now()
+        do {
+            try store.begin()
+            try apply(actions, now: now, source: nil, effects: &effects)
+            try store.commit()
+        } catch {
+            store.rollback()
+            recover(after: error, lines: [], spoolNames: [], outcomes: [])
+            return
+        }
+        for item in effects.outbox { outbox.enqueue(item) }
+        for entry in effects.journal { journal.write(entry) }
+    }
+
+    /// A commit failed (disk full, I/O error): nothing of the round is acknowledged. The
+    /// engine is rebuilt from the store, clients get `error`, spool files stay for later.
+    private func recover(after error: any Error, lines: [EventSocketServer.Line], spoolNames: [String], outcomes: [Outbox.Outcome]) {
+        journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged")
+        for line in lines { socket.reply(line.connection, Daemon.errorReply("not stored: \(error)")) }
+        spool.putBack(spoolNames)
+        pendingOutcomes = outcomes + pendingOutcomes
+        do {
+            let snapshot = try store.snapshot(reportTimes: rules.reports.map(\.time))
+            engine = EscalationEngine(rules: rules, composer: engine.composer, snapshot: snapshot, now: WallClock.now())
+        } catch {
+            journal.log(.daemonState, .critical, "cannot reload state from the store: \(error)")
+        }
+    }
+
+    static func errorReply(_ reason: String) -> String { "error reason=" + Event.logfmtQuoted(reason) }
+
+    static func okReply(_ receipt: Receipt) -> String {
+        "ok incident=\(receipt.incident) id=\(Event.logfmtQuoted(receipt.id)) state=\(receipt.state.rawValue)"
+    }
+
+    private func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+        let source = EventSource(name: "socket", uid: line.uid, pid: line.pid)
+        if let framing = line.framingError {
+            reject(framing, source: source, connection: line.connection, effects: &effects)
+            return
+        }
+        let parsed = line.bytes.withUnsafeBytes { bytes in
+            Result { () throws(EventError) -> Event in try EventParser.parse(bytes: bytes, now: now) }
+        }
+        let event: Event
+        switch parsed {
+        case .success(let e): event = e
+        case .failure(let error):
+            reject(error.message, source: source, connection: line.connection, effects: &effects)
+            return
+        }
+        switch engine.receive(event, now: now) {
+        case .failure(let error):
+            reject(error.message, source: source, connection: line.connection, effects: &effects)
+        case .success(let (receipt, actions)):
+            try accepted(event, receipt, source: source, now: now, effects: &effects)
+            try apply(actions, now: now, source: source, effects: &effects)
+            effects.replies.append((line.connection, Daemon.okReply(receipt)))
+        }
+    }
+
+    private func reject(_ reason: String, source: EventSource, connection: UInt64, effects: inout RoundEffects) {
+        effects.replies.append((connection, Daemon.errorReply(reason)))
+        var fields: [(String, String)] = [("TOCSIN_SOURCE", source.name), ("TOCSIN_REASON", reason)]
+        if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
+        if let pid = source.pid { fields.append(("TOCSIN_PEER_PID", String(pid))) }
+        effects.journal.append(JournalEntry(.inputRejected, .warning, "event rejected (\(source.name)): \(reason)", fields: fields))
+    }
+
+    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+        try store.appendTimeline(
+            incident: receipt.incident, at: now, what: event.action.rawValue, detail: event.logfmt, source: source.name,
+            uid: source.uid, pid: source.pid)
+        var fields: [(String, String)] = [
+            ("TOCSIN_INCIDENT", receipt.incident.description), ("TOCSIN_ID", receipt.id),
+            ("TOCSIN_ACTION", event.action.rawValue), ("TOCSIN_SOURCE", source.name), ("TOCSIN_EVENT", event.logfmt),
+        ]
+        if let kind = event.kind { fields.append(("TOCSIN_KIND", kind)) }
+        if let severity = event.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
+        if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
+        if let pid = source.pid { fields.append(("TOCSIN_PEER_PID", String(pid))) }
+        effects.journal.append(
+            JournalEntry(.eventAccepted, .info, "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))", fields: fields))
+    }
+
+    /// A spool file: all of its lines, or none of them.
+    private func handleSpoolFile(_ name: String, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+        guard let read = spool.read(name) else { return }
+        let file: SpoolWatcher.File
+        switch read {
+        case .failure(let rejection):
+            effects.spoolFailed.append((name, "\(name): \(rejection.message)"))
+            effects.journal.append(JournalEntry(.inputRejected, .warning, "spool file \(name) moved to failed/: \(rejection.message)", fields: [("TOCSIN_SOURCE", "spool:" + name)]))
+            return
+        case .success(let f): file = f
+        }
+        if try store.spoolFileApplied(name: name, digest: file.digest) {
+            effects.spoolApplied.append(name)
+            return
+        }
+        var events: [Event] = []
+        var problem: String?
+        var lineNumber = 0
+        var start = 0
+        let bytes = file.bytes
+        while start < bytes.count, problem == nil {
+            lineNumber += 1
+            var end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let next = end + 1
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            let isBlank = bytes[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+            if !isBlank {
+                let result = bytes[start..<end].withUnsafeBytes { raw in
+                    Result { () throws(EventError) -> Event in try EventParser.parse(bytes: raw, now: now) }
+                }
+                switch result {
+                case .success(let event): events.append(event)
+                case .failure(let error): problem = "line \(lineNumber): \(error.message)"
+                }
+            }
+            start = next
+        }
+        if problem == nil, events.isEmpty { problem = "the file has no events" }
+        if problem == nil { problem = sequenceProblem(events) }
+        if let problem {
+            effects.spoolFailed.append((name, "\(name): \(problem)"))
+            effects.journal.append(
+                JournalEntry(.inputRejected, .warning, "spool file \(name) moved to failed/: \(problem)", fields: [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", problem)]))
+            return
+        }
+        let source = EventSource(name: "spool:" + name)
+        for event in events {
+            guard case .success(let (receipt, actions)) = engine.receive(event, now: now) else { continue }
+            try accepted(event, receipt, source: source, now: now, effects: &effects)
+            try apply(actions, now: now, source: source, effects: &effects)
+        }
+        try store.recordSpoolFile(name: name, digest: file.digest, at: now)
+        effects.spoolApplied.append(name)
+    }
+
+    /// Checks, without changing anything, that every ack/resolve/note of a file has an open
+    /// incident when its turn comes, so a file is applied whole or not at all.
+    private func sequenceProblem(_ events: [Event]) -> String? {
+        var openedHere = Set<String>()
+        var resolvedHere = Set<String>()
+        for (index, event) in events.enumerated() {
+            guard let id = event.id else { continue }
+            switch event.action {
+            case .open:
+                openedHere.insert(id)
+                resolvedHere.remove(id)
+            case .ack, .note, .resolve:
+                let open = openedHere.contains(id) || (engine.incident(id: id) != nil && !resolvedHere.contains(id))
+                if !open {
+                    return "event \(index + 1): cannot \(event.action.rawValue) \"\(FieldText.quoted(id))\": no open incident has that id"
+                }
+                if event.action == .resolve {
+                    openedHere.remove(id)
+                    resolvedHere.insert(id)
+                }
+            }
+        }
+        return nil
+    }
+
+    private func record(_ outcomes: [Outbox.Outcome], effects: inout RoundEffects) throws(StoreError) {
+        let now = WallClock.now()
+        for outcome in outcomes {
+            switch outcome {
+            case .sent(let item):
+                try store.markSent(item.message.messageID, at: now, attempts: item.attempts)
+                try store.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
+                effects.journal.append(JournalEntry(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item)))
+            case .retry(let item):
+                try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: item.nextAttempt)
+                effects.journal.append(
+                    JournalEntry(.notificationFailed, .warning, "notifying \(item.message.contact) failed (attempt \(item.attempts), will retry): \(item.lastError ?? "-")", fields: messageFields(item)))
+            case .failed(let item):
+                failedCount += 1
+                try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: nil)
+                try store.appendTimeline(incident: item.message.incident, at: now, what: "failed", detail: "\(item.message.contact): \(item.lastError ?? "-")")
+                effects.journal.append(
+                    JournalEntry(.notificationFailed, .error, "gave up notifying \(item.message.contact) after \(item.attempts) attempts: \(item.lastError ?? "-")", fields: messageFields(item)))
+            }
+        }
+    }
+
+    func messageFields(_ item: OutboxItem) -> [(String, String)] {
+        let m = item.message
+        var fields: [(String, String)] = [("TOCSIN_CONTACT", m.contact.rawValue), ("TOCSIN_MESSAGE_ID", m.messageID), ("TOCSIN_STEP", m.step)]
+        if let incident = m.incident { fields.append(("TOCSIN_INCIDENT", incident.description)) }
+        if let id = m.incidentID { fields.append(("TOCSIN_ID", id)) }
+        if let kind = m.kind { fields.append(("TOCSIN_KIND", kind)) }
+        if let severity = m.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
+        if let rule = m.rule { fields.append(("TOCSIN_RULE", rule.rawValue)) }
+        if let error = item.lastError { fields.append(("TOCSIN_ERROR", error)) }
+        return fields
+    }
+}

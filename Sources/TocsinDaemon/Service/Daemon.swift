@@ -1,0 +1,265 @@
+import CTocsinShims
+import TocsinCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why tocsind could not start.
+public struct StartupError: Error, CustomStringConvertible {
+    /// What to print.
+    public var description: String
+    /// The rules' rendered diagnostics, when bad rules were the reason.
+    public var diagnostics: String?
+}
+
+/// tocsind: wires the parts and runs the loop. The engine decides; the daemon carries out
+/// its actions. Each round of the loop gathers every line the clients sent and every spool
+/// file that arrived, runs them and the due timers through the engine, and writes all of it
+/// in one transaction (group commit); only after the commit are replies sent, spool files
+/// deleted and notifications handed to the workers.
+public final class Daemon {
+    let configuration: DaemonConfiguration
+    let journal: Journal
+    let systemd = SystemdNotifier()
+    let loop: EventLoop
+    let store: Store
+    var engine: EscalationEngine
+    var rules: RuleSet
+    let socket: EventSocketServer
+    let spool: SpoolWatcher
+    let pool: DeliveryPool
+    let outbox: Outbox
+    let signalFD: Int32
+    var running = true
+    var reloadRequested = false
+    var lastStatus = ""
+    var pendingOutcomes: [Outbox.Outcome] = []
+    var failedCount = 0
+    var nextRescan: Int64 = 0
+    var nextWatchdog: Int64 = 0
+    var nextIdleSweep: Int64 = 0
+
+    static let signalToken: UInt64 = 4
+
+    /// Loads the rules, opens the store, binds the socket and spool; throws when any of it
+    /// fails (bad rules included: tocsind never starts half-configured).
+    public init(configuration: DaemonConfiguration, journal: Journal) throws {
+        self.configuration = configuration
+        self.journal = journal
+        let paths = configuration.paths
+        signalFD = tocsin_signalfd_setup()
+        guard signalFD >= 0 else { throw StartupError(description: "cannot set up signal handling") }
+
+        let compilation: RuleCompilation
+        do {
+            compilation = try RuleDirectory.load(paths.rules)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        guard let ruleSet = compilation.ruleSet else {
+            let text = compilation.renderedDiagnostics()
+            journal.log(.rulesRejected, .error, "rules in \(paths.rules) rejected: \(compilation.diagnostics.errorCount) errors", [("TOCSIN_RULES", paths.rules), ("TOCSIN_DIAGNOSTICS", text)])
+            throw StartupError(description: "the rules in \(paths.rules) have errors; not starting", diagnostics: text)
+        }
+        rules = ruleSet
+        for warning in compilation.diagnostics where warning.severity == .warning {
+            journal.log(.rulesLoaded, .warning, warning.headline, [("TOCSIN_RULES", paths.rules)])
+        }
+
+        do {
+            try Directories.create(paths.state, mode: 0o750)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        do {
+            store = try Store(directory: paths.state)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        let now = WallClock.now()
+        let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
+        do {
+            let snapshot = try store.snapshot(reportTimes: ruleSet.reports.map(\.time))
+            engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: now)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+
+        loop = try EventLoop()
+        let passed = SystemdNotifier.listenFDs()
+        let listenFD: Int32
+        if let fd = passed.first {
+            listenFD = fd
+        } else {
+            do {
+                listenFD = try SocketListener.bind(path: paths.socket)
+            } catch {
+                throw StartupError(description: "\(error)")
+            }
+        }
+        var limits = EventSocketServer.Limits()
+        limits.maxConnections = configuration.maxConnections
+        limits.idleMilliseconds = configuration.idleTimeout.milliseconds
+        socket = EventSocketServer(listenFD: listenFD, loop: loop, limits: limits)
+        do {
+            spool = try SpoolWatcher(root: paths.spool, loop: loop)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        spool.rescan()
+        loop.add(signalFD, token: Daemon.signalToken)
+
+        var method = DeliveryMethod(sendmail: paths.sendmail, mailDrop: paths.mailDrop)
+        method.timeoutMilliseconds = configuration.deliveryTimeout.milliseconds
+        pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
+        loop.add(pool.eventFD, token: DeliveryPool.token)
+        outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter)
+        do {
+            for item in try store.queuedOutbox() { outbox.enqueue(item) }
+            failedCount = Int(try store.db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") ?? 0)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        journal.log(
+            .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
+            [("TOCSIN_RULES", paths.rules)])
+    }
+
+    /// Runs until SIGTERM/SIGINT. Returns the exit status.
+    public func run() -> Int32 {
+        // Steps that fell due while tocsind was down fire now, before READY.
+        round(lines: [], spoolNames: [])
+        let now = WallClock.monotonicMilliseconds()
+        nextRescan = now + configuration.rescanInterval.milliseconds
+        nextIdleSweep = now + 5000
+        journal.log(
+            .daemonState, .info,
+            "tocsind ready: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, socket \(configuration.paths.socket), spool \(configuration.paths.spool)"
+        )
+        systemd.ready(status: statusLine())
+        lastStatus = statusLine()
+        while running {
+            let events = loop.wait(timeout: timeout())
+            let mono = WallClock.monotonicMilliseconds()
+            var lines: [EventSocketServer.Line] = []
+            var budget = socket.limits.maxLinesPerRound
+            lines += socket.drainBacklog(budget: &budget)
+            var deliveries = false
+            for (token, mask) in events {
+                switch token {
+                case EventSocketServer.listenerToken: socket.acceptAll(now: mono)
+                case SpoolWatcher.token: spool.drainNotifications()
+                case DeliveryPool.token: deliveries = true
+                case Daemon.signalToken: handleSignals()
+                default:
+                    if socket.owns(token) { lines += socket.readable(token, events: mask, now: mono, budget: &budget) }
+                }
+            }
+            if deliveries { pendingOutcomes += outbox.complete(pool.takeResults(), now: WallClock.now()) }
+            if mono >= nextRescan {
+                spool.rescan()
+                nextRescan = mono + configuration.rescanInterval.milliseconds
+            }
+            if mono >= nextIdleSweep {
+                socket.closeIdle(now: mono)
+                nextIdleSweep = mono + 5000
+            }
+            if reloadRequested {
+                reloadRequested = false
+                reload()
+            }
+            let names = spool.take(256)
+            round(lines: lines, spoolNames: names)
+            socket.flushAll()
+            outbox.dispatch(now: WallClock.now())
+            heartbeat(mono)
+        }
+        systemd.stopping()
+        journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications")
+        socket.closeAll()
+        if let fd = SystemdNotifier.listenFDs().first, fd == socket.listenFD {
+            // systemd keeps the socket; leave it listening.
+        } else {
+            unlink(configuration.paths.socket)
+        }
+        return 0
+    }
+
+    private func timeout() -> Int32 {
+        if socket.hasBacklog || spool.hasPending || !pendingOutcomes.isEmpty { return 0 }
+        let now = WallClock.now()
+        var wake: Int64 = 1000
+        for deadline in [engine.nextWake, outbox.nextDue].compactMap({ $0 }) {
+            wake = min(wake, max(0, deadline.milliseconds - now.milliseconds))
+        }
+        let mono = WallClock.monotonicMilliseconds()
+        wake = min(wake, max(0, nextRescan - mono))
+        if nextWatchdog > 0 { wake = min(wake, max(0, nextWatchdog - mono)) }
+        return Int32(wake)
+    }
+
+    private func heartbeat(_ mono: Int64) {
+        if let interval = systemd.watchdogMilliseconds, mono >= nextWatchdog {
+            systemd.watchdog()
+            nextWatchdog = mono + max(interval / 2, 100)
+        }
+        let status = statusLine()
+        if status != lastStatus {
+            systemd.status(status)
+            lastStatus = status
+        }
+    }
+
+    func statusLine() -> String {
+        "\(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, \(engine.heldCount) held, \(failedCount) failed"
+    }
+
+    private func handleSignals() {
+        while true {
+            let signal = tocsin_signalfd_read(signalFD)
+            if signal <= 0 { return }
+            switch signal {
+            case SIGTERM, SIGINT: running = false
+            case SIGHUP: reloadRequested = true
+            default: break  // SIGCHLD: each worker waits for its own child.
+            }
+        }
+    }
+
+    /// SIGHUP: read the rules again; keep the old ones if the new ones have errors.
+    func reload() {
+        systemd.reloading()
+        let path = configuration.paths.rules
+        let compilation: RuleCompilation
+        do {
+            compilation = try RuleDirectory.load(path)
+        } catch {
+            journal.log(.rulesRejected, .error, "reload: \(error); the old rules stay in force", [("TOCSIN_RULES", path)])
+            systemd.ready(status: statusLine())
+            return
+        }
+        guard let newRules = compilation.ruleSet else {
+            let text = compilation.renderedDiagnostics()
+            journal.log(
+                .rulesRejected, .error,
+                "reload: the rules in \(path) have \(compilation.diagnostics.errorCount) errors; the old rules stay in force: "
+                    + (compilation.diagnostics.first { $0.severity == .error }?.headline ?? ""),
+                [("TOCSIN_RULES", path), ("TOCSIN_DIAGNOSTICS", text)])
+            systemd.ready(status: statusLine())
+            return
+        }
+        rules = newRules
+        let actions = engine.reload(newRules, now: WallClock.now())
+        commitActions(actions)
+        journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])
+        systemd.ready(status: statusLine())
+    }
+
+    static func hostName() -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        _ = buffer.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: CChar.self) { gethostname($0.baseAddress!, $0.count) } }
+        let name = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
+    }
+}

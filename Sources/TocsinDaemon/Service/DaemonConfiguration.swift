@@ -1,0 +1,22 @@
+import TocsinCore
+
+/// Everything tocsind is told at start: paths, and the limits and timings of its parts.
+public struct DaemonConfiguration: Sendable {
+    /// Where the rules, spool, socket and state are; sendmail or the Maildir.
+    public var paths: TocsinPaths
+    /// A notification failing this long is marked failed.
+    public var giveUpAfter: RuleDuration = .hours(24)
+    /// A sendmail or exec child is killed after this long.
+    public var deliveryTimeout: RuleDuration = .seconds(60)
+    /// Deliveries running at once.
+    public var deliveryWorkers = 4
+    /// Idle socket clients are closed after this long.
+    public var idleTimeout: RuleDuration = .seconds(60)
+    /// At most this many socket clients at once.
+    public var maxConnections = 1024
+    /// The spool is listed again this often, in case a notification was missed.
+    public var rescanInterval: RuleDuration = .seconds(30)
+
+    /// Creates a configuration from paths, with default limits.
+    public init(paths: TocsinPaths) { self.paths = paths }
+}

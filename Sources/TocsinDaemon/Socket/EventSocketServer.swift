@@ -1,0 +1,239 @@
+import CTocsinShims
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The events socket (SPEC §5): line framing, pipelining, one reply per line in order,
+/// bounded line length, connection count, idle time and buffered replies. It owns no
+/// policy: it hands framed lines to the daemon and writes back the replies it is given.
+final class EventSocketServer {
+    /// A framed line and who sent it.
+    struct Line {
+        var connection: UInt64
+        var bytes: [UInt8]
+        var uid: UInt32
+        var pid: Int32
+        /// Set when the line broke a limit; the daemon answers it with this error.
+        var framingError: String?
+    }
+
+    struct Limits {
+        var maxConnections = 1024
+        var idleMilliseconds: Int64 = 60_000
+        /// Stop reading from a client whose unread replies exceed this.
+        var maxPendingOutput = 1 << 20
+        /// Lines handed out per wake-up, across all clients (bounds one batch).
+        var maxLinesPerRound = 8192
+    }
+
+    static let listenerToken: UInt64 = 1
+    static let connectionTokenBase: UInt64 = 1 << 32
+
+    let listenFD: Int32
+    let limits: Limits
+    private let loop: EventLoop
+    private var connections: [UInt64: Connection] = [:]
+    private var nextID: UInt64 = EventSocketServer.connectionTokenBase
+    /// Connections with complete lines still buffered (a round's line budget ran out).
+    private var backlog = Set<UInt64>()
+    private var acceptPaused = false
+
+    init(listenFD: Int32, loop: EventLoop, limits: Limits = Limits()) {
+        self.listenFD = listenFD
+        self.loop = loop
+        self.limits = limits
+        _ = tocsin_set_nonblocking(listenFD)
+        loop.add(listenFD, token: EventSocketServer.listenerToken)
+    }
+
+    var connectionCount: Int { connections.count }
+    var hasBacklog: Bool { !backlog.isEmpty }
+
+    func owns(_ token: UInt64) -> Bool { token >= EventSocketServer.connectionTokenBase }
+
+    /// Accepts every pending connection, up to the limit.
+    func acceptAll(now: Int64) {
+        while connections.count < limits.maxConnections {
+            let fd = tocsin_accept(listenFD)
+            if fd < 0 { return }
+            var uid: UInt32 = UInt32.max
+            var gid: UInt32 = 0
+            var pid: Int32 = 0
+            _ = tocsin_peercred(fd, &uid, &gid, &pid)
+            let id = nextID
+            nextID += 1
+            connections[id] = Connection(id: id, fd: fd, uid: uid, pid: pid, now: now)
+            loop.add(fd, token: id)
+        }
+        if connections.count >= limits.maxConnections, !acceptPaused {
+            acceptPaused = true
+            loop.remove(listenFD)
+        }
+    }
+
+    /// Reads what a client sent and returns its complete lines, within `budget`.
+    func readable(_ id: UInt64, events: UInt32, now: Int64, budget: inout Int) -> [Line] {
+        guard let c = connections[id] else { return [] }
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+            c.peerClosed = true
+        }
+        if events & EPOLLOUT.rawValue != 0 { flush(c) }
+        if events & EPOLLIN.rawValue != 0, !c.readingPaused, !c.peerClosed {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            for _ in 0..<4 {
+                let n = chunk.withUnsafeMutableBytes { read(c.fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    c.input.append(contentsOf: chunk[0..<n])
+                    c.lastActivity = now
+                    if n < chunk.count { break }
+                } else if n == 0 {
+                    c.peerClosed = true
+                    break
+                } else {
+                    if errno != EAGAIN && errno != EINTR { c.peerClosed = true }
+                    break
+                }
+            }
+        }
+        let lines = frame(c, budget: &budget)
+        closeIfDone(c)
+        return lines
+    }
+
+    /// Lines left over from earlier rounds.
+    func drainBacklog(budget: inout Int) -> [Line] {
+        var lines: [Line] = []
+        for id in backlog.sorted() {
+            guard budget > 0, let c = connections[id] else { break }
+            backlog.remove(id)
+            lines += frame(c, budget: &budget)
+        }
+        return lines
+    }
+
+    private func frame(_ c: Connection, budget: inout Int) -> [Line] {
+        var lines: [Line] = []
+        let maxLine = 64 * 1024
+        while budget > 0 {
+            let start = c.inputStart
+            guard let newline = c.input[start...].firstIndex(of: 0x0A) else {
+                if c.bufferedInput > maxLine, !c.discarding {
+                    lines.append(Line(connection: c.id, bytes: [], uid: c.uid, pid: c.pid, framingError: "line is longer than 65536 bytes (64 KiB)"))
+                    c.awaitingReplies += 1
+                    budget -= 1
+                    c.discarding = true
+                }
+                if c.discarding {
+                    c.input.removeAll(keepingCapacity: true)
+                    c.inputStart = 0
+                } else if c.peerClosed, c.bufferedInput > 0 {
+                    lines.append(Line(connection: c.id, bytes: Array(c.input[start...]), uid: c.uid, pid: c.pid))
+                    c.awaitingReplies += 1
+                    budget -= 1
+                    c.input.removeAll()
+                    c.inputStart = 0
+                }
+                break
+            }
+            c.inputStart = newline + 1
+            if c.discarding {
+                c.discarding = false
+                continue
+            }
+            var end = newline
+            if end > start, c.input[end - 1] == 0x0D { end -= 1 }
+            if end == start { continue }
+            if end - start > maxLine {
+                lines.append(Line(connection: c.id, bytes: [], uid: c.uid, pid: c.pid, framingError: "line is longer than 65536 bytes (64 KiB)"))
+            } else {
+                lines.append(Line(connection: c.id, bytes: Array(c.input[start..<end]), uid: c.uid, pid: c.pid))
+            }
+            c.awaitingReplies += 1
+            budget -= 1
+        }
+        if c.inputStart > 0 && (c.inputStart == c.input.count || c.inputStart > 65_536) {
+            c.input.removeFirst(c.inputStart)
+            c.inputStart = 0
+        }
+        if budget <= 0, c.input[c.inputStart...].contains(0x0A) { backlog.insert(c.id) }
+        return lines
+    }
+
+    /// Queues a reply line for a client and writes what the socket takes.
+    func reply(_ id: UInt64, _ text: String) {
+        guard let c = connections[id] else { return }
+        c.output.append(contentsOf: text.utf8)
+        c.output.append(0x0A)
+        c.awaitingReplies -= 1
+    }
+
+    /// Writes queued replies of every client that has some; applies backpressure.
+    func flushAll() {
+        for c in connections.values where c.pendingOutput > 0 || c.peerClosed { flush(c) }
+    }
+
+    private func flush(_ c: Connection) {
+        while c.pendingOutput > 0 {
+            let n = c.output[c.outputStart...].withUnsafeBytes { send(c.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                c.outputStart += n
+            } else {
+                if n < 0 && errno != EAGAIN && errno != EINTR {
+                    c.output.removeAll()
+                    c.outputStart = 0
+                    c.peerClosed = true
+                }
+                break
+            }
+        }
+        if c.outputStart == c.output.count {
+            c.output.removeAll(keepingCapacity: c.output.capacity <= 65_536)
+            c.outputStart = 0
+        } else if c.outputStart > 65_536 {
+            c.output.removeFirst(c.outputStart)
+            c.outputStart = 0
+        }
+        let pause = c.pendingOutput > limits.maxPendingOutput
+        let wantsWrite = c.pendingOutput > 0
+        if pause != c.readingPaused || wantsWrite != c.wantsWrite {
+            c.readingPaused = pause
+            c.wantsWrite = wantsWrite
+            loop.modify(c.fd, token: c.id, readable: !pause && !c.peerClosed, writable: wantsWrite)
+        }
+        closeIfDone(c)
+    }
+
+    private func closeIfDone(_ c: Connection) {
+        if c.peerClosed && c.awaitingReplies == 0 && c.pendingOutput == 0 && !c.input[c.inputStart...].contains(0x0A) {
+            drop(c)
+        } else if c.peerClosed && !c.wantsWrite {
+            // Stop hearing about the hang-up until there is something to write.
+            loop.modify(c.fd, token: c.id, readable: false, writable: c.pendingOutput > 0)
+        }
+    }
+
+    private func drop(_ c: Connection) {
+        loop.remove(c.fd)
+        close(c.fd)
+        connections[c.id] = nil
+        backlog.remove(c.id)
+        if acceptPaused, connections.count < limits.maxConnections {
+            acceptPaused = false
+            loop.add(listenFD, token: EventSocketServer.listenerToken)
+        }
+    }
+
+    /// Closes clients idle longer than the limit (with nothing owed to them).
+    func closeIdle(now: Int64) {
+        for c in connections.values where now - c.lastActivity > limits.idleMilliseconds && c.awaitingReplies == 0 {
+            drop(c)
+        }
+    }
+
+    /// Closes everything (shutdown).
+    func closeAll() {
+        for c in connections.values { drop(c) }
+        loop.remove(listenFD)
+    }
+}

@@ -1,0 +1,63 @@
+import CTocsinShims
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Creating the events socket: bind a Unix stream socket at a path (replacing a stale one),
+/// or adopt the one systemd passed.
+enum SocketListener {
+    /// Binds and listens at `path` with the given mode; the parent directory is created.
+    static func bind(path: String, mode: mode_t = 0o660) throws(SystemError) -> Int32 {
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !parent.isEmpty { try Directories.create(parent, mode: 0o755) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw SystemError("socket path is too long", path: path, code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("cannot create a socket for", path: path) }
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFSOCK else {
+                close(fd)
+                throw SystemError("refusing to replace a non-socket at", path: path, code: EEXIST)
+            }
+            unlink(path)
+        }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else {
+            let error = SystemError("cannot bind the events socket at", path: path)
+            close(fd)
+            throw error
+        }
+        chmod(path, mode)
+        guard listen(fd, 512) == 0 else {
+            let error = SystemError("cannot listen on", path: path)
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+}
+
+/// Directory helpers.
+public enum Directories {
+    /// Creates `path` and its parents (like mkdir -p) with `mode` for the ones created.
+    public static func create(_ path: String, mode: mode_t) throws(SystemError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, mode) != 0 && errno != EEXIST {
+                throw SystemError("cannot create directory", path: current)
+            }
+        }
+        guard FileIO.isDirectory(path) else { throw SystemError("not a directory:", path: path, code: ENOTDIR) }
+    }
+}

@@ -1,0 +1,71 @@
+import TocsinCore
+
+/// A notification in the outbox: the engine's message, its exact bytes to send, and its
+/// delivery state. Kept in the store until sent, so none is lost across restarts.
+public struct OutboxItem: Sendable {
+    /// Where a notification stands.
+    public enum Status: String, Sendable {
+        /// Storm control holds it (it will go out alone or in a digest).
+        case held
+        /// Waiting to be sent (or retried).
+        case queued
+        /// Delivered to sendmail, the Maildir or the program.
+        case sent
+        /// Gave up after the retry period; shown by `tocsinctl status`.
+        case failed
+        /// Merged into a digest that was sent instead.
+        case merged
+    }
+
+    /// The engine's message.
+    public var message: OutboundMessage
+    /// Where it stands.
+    public var status: Status
+    /// The exact bytes to hand over: the RFC 5322 mail, or the exec program's stdin.
+    public var content: [UInt8]
+    /// Delivery attempts so far.
+    public var attempts: Int
+    /// When to try next.
+    public var nextAttempt: Timestamp?
+    /// The last failure.
+    public var lastError: String?
+
+    /// Creates an item.
+    public init(message: OutboundMessage, status: Status, content: [UInt8], attempts: Int = 0, nextAttempt: Timestamp? = nil, lastError: String? = nil) {
+        self.message = message
+        self.status = status
+        self.content = content
+        self.attempts = attempts
+        self.nextAttempt = nextAttempt
+        self.lastError = lastError
+    }
+
+    /// Renders a message for its channel with the rules' `mail-from` and time zone.
+    public static func rendering(_ message: OutboundMessage, settings: RuleSettings) -> OutboxItem {
+        let content: [UInt8]
+        if let mail = message.mail(from: settings.mailFrom, zone: settings.zone) {
+            content = Array(mail.rendered().utf8)
+        } else {
+            content = Array(message.plainText.utf8)
+        }
+        return OutboxItem(message: message, status: .queued, content: content, nextAttempt: message.created)
+    }
+}
+
+/// Contact channels as stored: a kind and its target words joined by U+001F.
+enum ChannelCoding {
+    static let separator: Character = "\u{1F}"
+
+    static func encode(_ channel: Contact.Channel) -> (String, String) {
+        switch channel {
+        case .mail(let addresses): ("mail", addresses.joined(separator: String(separator)))
+        case .exec(let path, let arguments): ("exec", ([path] + arguments).joined(separator: String(separator)))
+        }
+    }
+
+    static func decode(_ kind: String, _ target: String) -> Contact.Channel {
+        let words = target.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+        if kind == "exec" { return .exec(path: words.first ?? "", arguments: Array(words.dropFirst())) }
+        return .mail(words)
+    }
+}

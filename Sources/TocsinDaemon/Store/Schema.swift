@@ -1,0 +1,69 @@
+/// The store's schema, as numbered migrations (PRAGMA user_version holds the number applied).
+/// A migration is never edited once shipped; changes go in a new one.
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE incidents (
+            number INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            kind TEXT,
+            severity INTEGER,
+            summary TEXT,
+            rule TEXT,
+            schedule_digest TEXT NOT NULL DEFAULT '',
+            fired_steps INTEGER NOT NULL DEFAULT 0,
+            repeats_sent INTEGER NOT NULL DEFAULT 0,
+            began INTEGER NOT NULL,
+            opened INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            acked_at INTEGER, acked_by TEXT,
+            resolved_at INTEGER, resolved_by TEXT, cause TEXT,
+            told TEXT NOT NULL DEFAULT '',
+            thread_root TEXT,
+            fields TEXT NOT NULL
+        );
+        CREATE INDEX incidents_open ON incidents (state) WHERE state != 'resolved';
+        CREATE INDEX incidents_id ON incidents (id);
+        CREATE INDEX incidents_began ON incidents (began);
+        CREATE TABLE timeline (
+            seq INTEGER PRIMARY KEY,
+            incident INTEGER,
+            at INTEGER NOT NULL,
+            what TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            source TEXT,
+            uid INTEGER,
+            pid INTEGER
+        );
+        CREATE INDEX timeline_incident ON timeline (incident);
+        CREATE TABLE outbox (
+            message_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            in_reply_to TEXT,
+            incident INTEGER,
+            incidents TEXT NOT NULL DEFAULT '',
+            incident_id TEXT, kind TEXT, severity INTEGER, rule TEXT,
+            step TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            content BLOB,
+            storm_group TEXT,
+            release_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER,
+            last_error TEXT,
+            sent_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX outbox_pending ON outbox (status) WHERE status IN ('held', 'queued');
+        CREATE TABLE spool_done (name TEXT PRIMARY KEY, digest INTEGER NOT NULL, done_at INTEGER NOT NULL) WITHOUT ROWID;
+        """
+    ]
+}

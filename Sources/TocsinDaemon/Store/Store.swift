@@ -1,0 +1,316 @@
+import CSQLite
+import TocsinCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The durable state (SPEC §11): SQLite in WAL mode with synchronous=FULL, in the state
+/// directory. Incidents, their timeline, the notification outbox and the spool files
+/// already applied. The daemon writes in transactions that group many events (group
+/// commit); "committed" means fsync'd.
+public final class Store {
+    /// The database file's name inside the state directory.
+    public static let fileName = "tocsin.db"
+
+    let db: SQLiteDatabase
+    /// The database path.
+    public var path: String { db.path }
+
+    /// Opens (creating and migrating as needed) the store in `directory`, read-write.
+    public init(directory: String) throws(StoreError) {
+        let path = directory.hasSuffix("/") ? directory + Store.fileName : directory + "/" + Store.fileName
+        db = try SQLiteDatabase(path: path, readOnly: false)
+        try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
+        try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=4000", "configure")
+        try migrate()
+    }
+
+    /// Opens an existing store read-only (tocsinctl's reading commands), or throws.
+    public init(readOnlyAt directory: String) throws(StoreError) {
+        let path = directory.hasSuffix("/") ? directory + Store.fileName : directory + "/" + Store.fileName
+        guard access(path, F_OK) == 0 else {
+            throw StoreError(path, "open", "no such file (has tocsind ever run with --state \(directory)?)", code: SQLITE_CANTOPEN)
+        }
+        db = try SQLiteDatabase(path: path, readOnly: true)
+    }
+
+    private func migrate() throws(StoreError) {
+        let version = Int(try db.scalar("PRAGMA user_version") ?? 0)
+        guard version <= Schema.migrations.count else {
+            throw StoreError(db.path, "open", "the store has schema version \(version), newer than this tocsind knows (\(Schema.migrations.count))", code: SQLITE_ERROR)
+        }
+        for (index, sql) in Schema.migrations.enumerated().dropFirst(version) {
+            try db.execute("BEGIN IMMEDIATE", "migrate")
+            do {
+                try db.execute(sql, "migrate")
+                try db.execute("PRAGMA user_version = \(index + 1)", "migrate")
+                try db.execute("COMMIT", "migrate")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+        }
+        if try metaValue("instance") == nil {
+            var bytes = [UInt8](repeating: 0, count: 6)
+            for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+            try db.statement("INSERT INTO meta (key, value) VALUES ('instance', ?)").run([
+                .text(bytes.map { String($0, radix: 16).leftPadded(2) }.joined())
+            ])
+        }
+    }
+
+    // MARK: transactions
+
+    /// Starts a write transaction.
+    public func begin() throws(StoreError) { try db.execute("BEGIN IMMEDIATE", "begin a transaction on") }
+
+    /// Commits (and, with synchronous=FULL, fsyncs the WAL).
+    public func commit() throws(StoreError) { try db.execute("COMMIT", "commit to") }
+
+    /// Abandons the transaction.
+    public func rollback() { try? db.execute("ROLLBACK") }
+
+    // MARK: meta
+
+    /// A value of the meta table.
+    public func metaValue(_ key: String) throws(StoreError) -> String? {
+        let s = try db.statement("SELECT value FROM meta WHERE key = ?")
+        s.bind([.text(key)])
+        return try s.step() ? s.text(0) : nil
+    }
+
+    /// Sets a value of the meta table (inside the caller's transaction).
+    public func setMeta(_ key: String, _ value: String) throws(StoreError) {
+        try db.statement("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+
+    /// This store's random instance tag, part of every Message-ID.
+    public func instanceTag() throws(StoreError) -> String { try metaValue("instance") ?? "0" }
+
+    // MARK: incidents
+
+    /// Writes an incident's whole current state.
+    public func save(_ incident: Incident) throws(StoreError) {
+        try db.statement(
+            """
+            INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
+                repeats_sent, began, opened, last_seen, count, acked_at, acked_by, resolved_at, resolved_by, cause,
+                told, thread_root, fields)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(number) DO UPDATE SET state=excluded.state, kind=excluded.kind, severity=excluded.severity,
+                summary=excluded.summary, rule=excluded.rule, schedule_digest=excluded.schedule_digest,
+                fired_steps=excluded.fired_steps, repeats_sent=excluded.repeats_sent, last_seen=excluded.last_seen,
+                count=excluded.count, acked_at=excluded.acked_at, acked_by=excluded.acked_by,
+                resolved_at=excluded.resolved_at, resolved_by=excluded.resolved_by, cause=excluded.cause,
+                told=excluded.told, thread_root=excluded.thread_root, fields=excluded.fields
+            """
+        ).run([
+            .int(incident.number.value), .text(incident.id), .text(incident.state.rawValue), .optional(incident.kind),
+            .optional(incident.severity.map(Int64.init)), .optional(incident.summary), .optional(incident.rule?.rawValue),
+            .text(incident.scheduleDigest), .int(Int64(bitPattern: incident.firedSteps)), .int(Int64(incident.repeatsSent)),
+            .int(incident.began.milliseconds), .int(incident.opened.milliseconds), .int(incident.lastSeen.milliseconds),
+            .int(Int64(incident.count)), .optional(incident.ackedAt?.milliseconds), .optional(incident.ackedBy),
+            .optional(incident.resolvedAt?.milliseconds), .optional(incident.resolvedBy), .optional(incident.cause),
+            .text(incident.told.map(\.rawValue).joined(separator: " ")), .optional(incident.threadRoot),
+            .text(incident.fields.logfmt),
+        ])
+    }
+
+    static let incidentColumns = """
+        number, id, state, rule, schedule_digest, fired_steps, repeats_sent, began, opened, last_seen, count,
+        acked_at, acked_by, resolved_at, resolved_by, cause, told, thread_root, fields
+        """
+
+    static func incident(from s: Statement) -> Incident {
+        let fields = (try? EventParser.parse(s.text(18), now: Timestamp(milliseconds: Int64.max / 2))) ?? Event(fields: [])
+        var incident = Incident(
+            number: IncidentNumber(s.int64(0)), id: s.text(1), fields: fields, began: Timestamp(milliseconds: s.int64(7)),
+            opened: Timestamp(milliseconds: s.int64(8)))
+        incident.state = Incident.State(rawValue: s.text(2)) ?? .open
+        incident.rule = s.optionalText(3).map { RuleName($0) }
+        incident.scheduleDigest = s.text(4)
+        incident.firedSteps = UInt64(bitPattern: s.int64(5))
+        incident.repeatsSent = Int(s.int64(6))
+        incident.lastSeen = Timestamp(milliseconds: s.int64(9))
+        incident.count = Int(s.int64(10))
+        incident.ackedAt = s.optionalInt64(11).map(Timestamp.init(milliseconds:))
+        incident.ackedBy = s.optionalText(12)
+        incident.resolvedAt = s.optionalInt64(13).map(Timestamp.init(milliseconds:))
+        incident.resolvedBy = s.optionalText(14)
+        incident.cause = s.optionalText(15)
+        incident.told = s.text(16).split(separator: " ").map { ContactName(String($0)) }
+        incident.threadRoot = s.optionalText(17)
+        return incident
+    }
+
+    // MARK: timeline
+
+    /// Appends a timeline entry.
+    public func appendTimeline(
+        incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil,
+        uid: UInt32? = nil, pid: Int32? = nil
+    ) throws(StoreError) {
+        try db.statement("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)").run([
+            .optional(incident?.value), .int(at.milliseconds), .text(what), .text(detail), .optional(source),
+            .optional(uid.map(Int64.init)), .optional(pid.map(Int64.init)),
+        ])
+    }
+
+    // MARK: outbox
+
+    /// Writes an outbox item (insert or replace its state).
+    public func saveOutbox(_ item: OutboxItem, storm: HeldMessage? = nil) throws(StoreError) {
+        let m = item.message
+        let (channel, target) = ChannelCoding.encode(m.channel)
+        try db.statement(
+            """
+            INSERT INTO outbox (message_id, status, contact, channel, target, purpose, subject, body, in_reply_to,
+                incident, incidents, incident_id, kind, severity, rule, step, created, content, storm_group, release_at,
+                attempts, next_attempt, last_error)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(message_id) DO UPDATE SET status=excluded.status, content=excluded.content,
+                attempts=excluded.attempts, next_attempt=excluded.next_attempt, last_error=excluded.last_error,
+                storm_group=excluded.storm_group, release_at=excluded.release_at
+            """
+        ).run([
+            .text(m.messageID), .text(item.status.rawValue), .text(m.contact.rawValue), .text(channel), .text(target),
+            .text(m.purpose.rawValue), .text(m.subject), .text(m.body), .optional(m.inReplyTo),
+            .optional(m.incident?.value), .text(m.incidents.map(\.description).joined(separator: " ")),
+            .optional(m.incidentID), .optional(m.kind), .optional(m.severity.map(Int64.init)),
+            .optional(m.rule?.rawValue), .text(m.step), .int(m.created.milliseconds),
+            item.content.isEmpty ? .null : .blob(item.content), .optional(storm?.key.group),
+            .optional(storm?.releaseAt.milliseconds), .int(Int64(item.attempts)),
+            .optional(item.nextAttempt?.milliseconds), .optional(item.lastError),
+        ])
+    }
+
+    /// Marks held messages as merged into the message that was sent instead.
+    public func markMerged(_ messageIDs: [String]) throws(StoreError) {
+        let s = try db.statement("UPDATE outbox SET status = 'merged', content = NULL WHERE message_id = ? AND status = 'held'")
+        for id in messageIDs { try s.run([.text(id)]) }
+    }
+
+    /// Records a delivery.
+    public func markSent(_ messageID: String, at: Timestamp, attempts: Int) throws(StoreError) {
+        try db.statement("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, content = NULL, last_error = NULL WHERE message_id = ?")
+            .run([.int(at.milliseconds), .int(Int64(attempts)), .text(messageID)])
+    }
+
+    /// Records a failed attempt: queued again for `nextAttempt`, or failed for good.
+    public func markAttempt(_ messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?) throws(StoreError) {
+        try db.statement("UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt = ? WHERE message_id = ?").run([
+            .text(nextAttempt == nil ? "failed" : "queued"), .int(Int64(attempts)), .text(error),
+            .optional(nextAttempt?.milliseconds), .text(messageID),
+        ])
+    }
+
+    static let outboxColumns = """
+        message_id, status, contact, channel, target, purpose, subject, body, in_reply_to, incident, incidents,
+        incident_id, kind, severity, rule, step, created, content, storm_group, release_at, attempts, next_attempt, last_error
+        """
+
+    static func outboxItem(from s: Statement) -> (OutboxItem, HeldMessage?) {
+        let message = OutboundMessage(
+            messageID: s.text(0), contact: ContactName(s.text(2)), channel: ChannelCoding.decode(s.text(3), s.text(4)),
+            purpose: OutboundMessage.Purpose(rawValue: s.text(5)) ?? .step, subject: s.text(6), body: s.text(7),
+            inReplyTo: s.optionalText(8), created: Timestamp(milliseconds: s.int64(16)),
+            incident: s.optionalInt64(9).map(IncidentNumber.init),
+            incidents: s.text(10).split(separator: " ").compactMap { Int64($0) }.map(IncidentNumber.init),
+            incidentID: s.optionalText(11), kind: s.optionalText(12), severity: s.optionalInt64(13).map { Int($0) },
+            rule: s.optionalText(14).map { RuleName($0) }, step: s.text(15))
+        let item = OutboxItem(
+            message: message, status: OutboxItem.Status(rawValue: s.text(1)) ?? .queued, content: s.blob(17),
+            attempts: Int(s.int64(20)), nextAttempt: s.optionalInt64(21).map(Timestamp.init(milliseconds:)),
+            lastError: s.optionalText(22))
+        var held: HeldMessage?
+        if item.status == .held, let group = s.optionalText(18), let release = s.optionalInt64(19) {
+            held = HeldMessage(message: message, key: StormKey(contact: message.contact, group: group), releaseAt: Timestamp(milliseconds: release))
+        }
+        return (item, held)
+    }
+
+    /// Every queued notification (to send or retry), oldest first.
+    public func queuedOutbox() throws(StoreError) -> [OutboxItem] {
+        let s = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'queued' ORDER BY created, message_id")
+        var items: [OutboxItem] = []
+        while try s.step() { items.append(Store.outboxItem(from: s).0) }
+        return items
+    }
+
+    // MARK: spool
+
+    /// Whether a spool file with this name and content digest was already applied.
+    public func spoolFileApplied(name: String, digest: Int64) throws(StoreError) -> Bool {
+        try db.scalar("SELECT 1 FROM spool_done WHERE name = ? AND digest = ?", [.text(name), .int(digest)]) != nil
+    }
+
+    /// Records a spool file as applied (in the same transaction as its events).
+    public func recordSpoolFile(name: String, digest: Int64, at: Timestamp) throws(StoreError) {
+        try db.statement("INSERT OR REPLACE INTO spool_done (name, digest, done_at) VALUES (?,?,?)")
+            .run([.text(name), .int(digest), .int(at.milliseconds)])
+    }
+
+    /// Forgets applied spool files older than `before` (their files are long gone).
+    public func pruneSpoolRecords(before: Timestamp) throws(StoreError) {
+        try db.statement("DELETE FROM spool_done WHERE done_at < ?").run([.int(before.milliseconds)])
+    }
+
+    // MARK: restart
+
+    /// Everything the engine needs to carry on: open incidents, held messages, report times,
+    /// the day's ledger, the next incident number.
+    public func snapshot(reportTimes: [TimeOfDay]) throws(StoreError) -> EngineSnapshot {
+        var snapshot = EngineSnapshot()
+        let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE state != 'resolved'")
+        while try open.step() { snapshot.incidents.append(Store.incident(from: open)) }
+        let held = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'held' ORDER BY created")
+        while try held.step() {
+            if let message = Store.outboxItem(from: held).1 { snapshot.held.append(message) }
+        }
+        snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
+        var since = Timestamp(milliseconds: Int64.max)
+        for time in reportTimes {
+            if let value = try metaValue("report." + time.description), let ms = Int64(value) {
+                snapshot.lastReports[time] = Timestamp(milliseconds: ms)
+                since = min(since, Timestamp(milliseconds: ms))
+            }
+        }
+        if since.milliseconds != Int64.max { snapshot.ledger = try ledger(since: since) }
+        return snapshot
+    }
+
+    /// Remembers when a daily report went out.
+    public func recordReport(time: TimeOfDay, at: Timestamp) throws(StoreError) {
+        try setMeta("report." + time.description, String(at.milliseconds))
+    }
+
+    func ledger(since: Timestamp) throws(StoreError) -> DayLedger {
+        var ledger = DayLedger()
+        let opened = try db.statement("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE opened >= ? GROUP BY 1")
+        opened.bind([.int(since.milliseconds)])
+        while try opened.step() {
+            ledger.openedByKind[opened.text(0)] = Int(opened.int64(1))
+            ledger.openedCount += Int(opened.int64(1))
+        }
+        ledger.resolvedCount = Int(try db.scalar("SELECT COUNT(*) FROM incidents WHERE resolved_at >= ?", [.int(since.milliseconds)]) ?? 0)
+        let resolved = try db.statement(
+            "SELECT number, id, COALESCE(kind,'-'), severity, COALESCE(summary,'-'), began, resolved_at, cause FROM incidents WHERE resolved_at >= ? ORDER BY resolved_at LIMIT \(DayLedger.listLimit)")
+        resolved.bind([.int(since.milliseconds)])
+        while try resolved.step() {
+            ledger.resolved.append(
+                DayLedger.Entry(
+                    incident: IncidentNumber(resolved.int64(0)), id: resolved.text(1), kind: resolved.text(2),
+                    severity: resolved.optionalInt64(3).map { Int($0) }, summary: resolved.text(4),
+                    began: Timestamp(milliseconds: resolved.int64(5)),
+                    resolvedAt: resolved.optionalInt64(6).map(Timestamp.init(milliseconds:)), cause: resolved.optionalText(7)))
+        }
+        ledger.stepsFired = Int(try db.scalar("SELECT COUNT(*) FROM timeline WHERE what = 'step' AND at >= ?", [.int(since.milliseconds)]) ?? 0)
+        return ledger
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
