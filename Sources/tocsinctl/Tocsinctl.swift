@@ -11,6 +11,9 @@ struct Tocsinctl: ParsableCommand {
             /etc/tocsin/rules, /var/spool/tocsin, /run/tocsin/events.sock and /var/lib/tocsin, or
             the TOCSIN_RULES, TOCSIN_SPOOL, TOCSIN_SOCKET and TOCSIN_STATE environment variables.
             """,
-        subcommands: [CheckCommand.self, TestCommand.self, DrillCommand.self]
+        subcommands: [
+            SubmitCommand.self, AckCommand.self, ResolveCommand.self, NoteCommand.self, ListCommand.self, ShowCommand.self,
+            StatusCommand.self, ExportCommand.self, CheckCommand.self, TestCommand.self, DrillCommand.self,
+        ]
     )
 }

@@ -77,6 +77,7 @@ public final class Daemon {
         } catch {
             throw StartupError(description: "\(error)")
         }
+        try? store.setMeta("timezone", ruleSet.settings.zone.identifier)
         let now = WallClock.now()
         let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
         do {
@@ -250,6 +251,7 @@ public final class Daemon {
             return
         }
         rules = newRules
+        try? store.setMeta("timezone", newRules.settings.zone.identifier)
         let actions = engine.reload(newRules, now: WallClock.now())
         commitActions(actions)
         journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])

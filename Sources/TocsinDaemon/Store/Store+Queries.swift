@@ -1,0 +1,114 @@
+import TocsinCore
+
+/// A timeline row as `tocsinctl show` prints it.
+public struct TimelineRow: Sendable {
+    public var at: Timestamp
+    public var what: String
+    public var detail: String
+    public var source: String?
+    public var uid: Int64?
+    public var pid: Int64?
+}
+
+/// A notification that could not be delivered.
+public struct FailedNotification: Sendable {
+    public var messageID: String
+    public var contact: String
+    public var incident: Int64?
+    public var status: String
+    public var attempts: Int
+    public var error: String
+    public var created: Timestamp
+}
+
+/// The outbox in numbers.
+public struct OutboxCounts: Sendable {
+    public var queued = 0
+    public var held = 0
+    public var failed = 0
+    public var sent = 0
+}
+
+extension Store {
+    /// Incidents, newest first; only open (and acknowledged) ones with `openOnly`.
+    public func incidents(openOnly: Bool, limit: Int? = nil) throws(StoreError) -> [Incident] {
+        var sql = "SELECT \(Store.incidentColumns) FROM incidents"
+        if openOnly { sql += " WHERE state != 'resolved'" }
+        sql += " ORDER BY number DESC"
+        if let limit { sql += " LIMIT \(limit)" }
+        let s = try db.statement(sql)
+        var result: [Incident] = []
+        while try s.step() { result.append(Store.incident(from: s)) }
+        return result
+    }
+
+    /// The incident a user means by `key`: `#42` or `42` by number, else the newest with that id.
+    public func incident(matching key: String) throws(StoreError) -> Incident? {
+        let byID = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE id = ? ORDER BY number DESC LIMIT 1")
+        byID.bind([.text(key)])
+        if try byID.step() { return Store.incident(from: byID) }
+        let digits = key.hasPrefix("#") ? String(key.dropFirst()) : key
+        guard let number = Int64(digits) else { return nil }
+        let byNumber = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE number = ?")
+        byNumber.bind([.int(number)])
+        return try byNumber.step() ? Store.incident(from: byNumber) : nil
+    }
+
+    /// An incident's timeline, oldest first.
+    public func timeline(_ number: IncidentNumber) throws(StoreError) -> [TimelineRow] {
+        let s = try db.statement("SELECT at, what, detail, source, uid, pid FROM timeline WHERE incident = ? ORDER BY seq")
+        s.bind([.int(number.value)])
+        var rows: [TimelineRow] = []
+        while try s.step() {
+            rows.append(
+                TimelineRow(at: Timestamp(milliseconds: s.int64(0)), what: s.text(1), detail: s.text(2), source: s.optionalText(3), uid: s.optionalInt64(4), pid: s.optionalInt64(5)))
+        }
+        return rows
+    }
+
+    /// How many notifications are queued, held, failed, sent.
+    public func outboxCounts() throws(StoreError) -> OutboxCounts {
+        var counts = OutboxCounts()
+        let s = try db.statement("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        while try s.step() {
+            let n = Int(s.int64(1))
+            switch s.text(0) {
+            case "queued": counts.queued = n
+            case "held": counts.held = n
+            case "failed": counts.failed = n
+            case "sent": counts.sent = n
+            default: break
+            }
+        }
+        return counts
+    }
+
+    /// The latest failures: given up, or still being retried.
+    public func recentFailures(limit: Int) throws(StoreError) -> [FailedNotification] {
+        let s = try db.statement(
+            "SELECT message_id, contact, incident, status, attempts, last_error, created FROM outbox WHERE last_error IS NOT NULL AND status IN ('failed', 'queued') ORDER BY created DESC LIMIT ?")
+        s.bind([.int(Int64(limit))])
+        var rows: [FailedNotification] = []
+        while try s.step() {
+            rows.append(
+                FailedNotification(
+                    messageID: s.text(0), contact: s.text(1), incident: s.optionalInt64(2), status: s.text(3), attempts: Int(s.int64(4)),
+                    error: s.text(5), created: Timestamp(milliseconds: s.int64(6))))
+        }
+        return rows
+    }
+
+    /// Incidents that began in [since, until), oldest first (the fault record).
+    public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [Incident] {
+        let s = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE began >= ? AND began < ? ORDER BY began, number")
+        s.bind([.int(since?.milliseconds ?? Int64.min), .int(until?.milliseconds ?? Int64.max)])
+        var rows: [Incident] = []
+        while try s.step() { rows.append(Store.incident(from: s)) }
+        return rows
+    }
+
+    /// The time zone the daemon last ran with (for printing local times), or UTC.
+    public func displayZone() -> Zone {
+        ((try? metaValue("timezone")) ?? nil).flatMap { Zone(identifier: $0) } ?? .utc
+    }
+}

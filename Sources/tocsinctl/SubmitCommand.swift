@@ -1,0 +1,104 @@
+import ArgumentParser
+import TocsinCore
+import TocsinDaemon
+
+/// `tocsinctl submit FIELD=VALUE...`.
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Send one event to tocsind and print its reply.",
+        discussion: """
+            Example: tocsinctl submit kind=fault severity=2 id=core-banking summary="核心系统无法登录"
+            Prints tocsind's reply, e.g. "ok incident=42 id=core-banking state=open", and exits 0;
+            on an "error reason=..." reply exits 1. With --spool the event is written into the
+            spool instead (tmp/ then renamed into new/), which works while tocsind is down.
+            """)
+
+    @OptionGroup var daemon: DaemonOptions
+
+    @Flag(name: .customLong("spool"), help: "Drop the event into the spool instead of the socket.")
+    var useSpool = false
+
+    @Argument(help: ArgumentHelp("The event's fields.", valueName: "FIELD=VALUE"))
+    var fields: [String]
+
+    func run() throws {
+        let event: Event
+        do {
+            event = try EventParser.parse(arguments: fields, now: WallClock.now())
+        } catch {
+            Output.fail("\(error)", status: 2)
+        }
+        try EventSender.deliver(event, daemon: daemon, spool: useSpool)
+    }
+}
+
+/// Sends one event by socket (printing the reply) or spool.
+enum EventSender {
+    static func deliver(_ unchecked: Event, daemon: DaemonOptions, spool: Bool = false) throws {
+        let event: Event
+        do {
+            event = try EventParser.parse(arguments: unchecked.fields.map { "\($0.key)=\($0.value)" }, now: WallClock.now())
+        } catch {
+            Output.fail("\(error)", status: 2)
+        }
+        if spool {
+            do {
+                let path = try SpoolWriter.write(lines: [event.logfmt], spool: daemon.paths.spool)
+                Output.out("queued \(path)\n")
+            } catch {
+                Output.fail("\(error) (give --spool DIR or set TOCSIN_SPOOL)")
+            }
+            return
+        }
+        let reply = daemon.send([event.logfmt])[0]
+        Output.out(TerminalText.safe(reply) + "\n")
+        if !reply.hasPrefix("ok") { throw ExitCode(1) }
+    }
+}
+
+/// `tocsinctl ack ID`.
+struct AckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ack", abstract: "Acknowledge an incident: someone has taken it on.",
+        discussion: "Steps of rules with 'stop on ack' stop; other rules go on until the incident is resolved.")
+
+    @OptionGroup var daemon: DaemonOptions
+    @Argument(help: ArgumentHelp("The incident's id.", valueName: "ID")) var id: String
+    @Option(help: ArgumentHelp("Who takes it on (default: your user name).", valueName: "NAME")) var by: String?
+
+    func run() throws {
+        try EventSender.deliver(Event(fields: [.init("action", "ack"), .init("id", id), .init("by", by ?? Operator.name)]), daemon: daemon)
+    }
+}
+
+/// `tocsinctl resolve ID [--cause TEXT] [--by NAME]`.
+struct ResolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve", abstract: "Resolve an incident: it is recovered. Everyone told gets a 'recovered' message.")
+
+    @OptionGroup var daemon: DaemonOptions
+    @Argument(help: ArgumentHelp("The incident's id.", valueName: "ID")) var id: String
+    @Option(help: ArgumentHelp("Why it happened (for the fault record).", valueName: "TEXT")) var cause: String?
+    @Option(help: ArgumentHelp("Who was responsible / resolved it (default: your user name).", valueName: "NAME")) var by: String?
+
+    func run() throws {
+        var fields: [EventField] = [.init("action", "resolve"), .init("id", id), .init("by", by ?? Operator.name)]
+        if let cause { fields.append(.init("cause", cause)) }
+        try EventSender.deliver(Event(fields: fields), daemon: daemon)
+    }
+}
+
+/// `tocsinctl note ID TEXT`.
+struct NoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a remark to an incident's timeline.")
+
+    @OptionGroup var daemon: DaemonOptions
+    @Argument(help: ArgumentHelp("The incident's id.", valueName: "ID")) var id: String
+    @Argument(help: ArgumentHelp("The remark.", valueName: "TEXT")) var text: String
+
+    func run() throws {
+        try EventSender.deliver(
+            Event(fields: [.init("action", "note"), .init("id", id), .init("text", text), .init("by", Operator.name)]), daemon: daemon)
+    }
+}
