@@ -31,9 +31,45 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# The daemon in the foreground on an embedded default: state, spool, socket and a Maildir
+# of the mails it "sends" under ./.run, with the shipped rules.
+RUN := $(CURDIR)/.run
 run: build
-	.build/debug/tocsinctl check rules
-	.build/debug/tocsinctl drill --rules rules rules/drills/core-outage.drill
+	@mkdir -p $(RUN)
+	@.build/debug/tocsinctl check rules
+	@echo
+	@echo "tocsind runs in the foreground (Ctrl-C stops it). In a second terminal:"
+	@echo
+	@echo "  cd $(CURDIR)"
+	@echo "  export TOCSIN_SOCKET=$(RUN)/events.sock TOCSIN_STATE=$(RUN)/state TOCSIN_SPOOL=$(RUN)/spool TOCSIN_RULES=$(CURDIR)/rules"
+	@echo "  .build/debug/tocsinctl submit kind=fault severity=3 id=teller-7 summary=\"柜员终端无法打印\""
+	@echo "  .build/debug/tocsinctl submit kind=complaint urgency=urgent id=c-1 summary=\"客户投诉\"   # told at once"
+	@echo "  .build/debug/tocsinctl list; .build/debug/tocsinctl show teller-7"
+	@echo "  ls $(RUN)/maildir/new        # the mails (level 3 faults escalate after 15 min)"
+	@echo
+	.build/debug/tocsind --rules rules --spool $(RUN)/spool --socket $(RUN)/events.sock \
+		--state $(RUN)/state --mail-drop $(RUN)/maildir
+
+# Install binaries, units, tmpfiles/sysusers entries, the journal catalog and the rules.
+# Rules an ops person already has are never overwritten: a changed shipped file is put
+# beside it as NAME.rules.dist (which tocsind does not read).
+CATALOGDIR ?= /usr/lib/systemd/catalog
+install: release
+	install -D -m 0755 .build/release/tocsind $(DESTDIR)$(PREFIX)/bin/tocsind
+	install -D -m 0755 .build/release/tocsinctl $(DESTDIR)$(PREFIX)/bin/tocsinctl
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)/usr/lib/tmpfiles.d $(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)$(CATALOGDIR)
+	sed 's|/usr/local/bin/tocsind|$(PREFIX)/bin/tocsind|' systemd/tocsind.service > $(DESTDIR)$(UNITDIR)/tocsind.service
+	install -m 0644 systemd/tocsind.socket $(DESTDIR)$(UNITDIR)/tocsind.socket
+	install -m 0644 systemd/tocsin.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/tocsin.conf
+	install -m 0644 systemd/tocsin.sysusers $(DESTDIR)/usr/lib/sysusers.d/tocsin.conf
+	install -m 0644 systemd/tocsind.catalog $(DESTDIR)$(CATALOGDIR)/tocsind.catalog
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/tocsin/README.md
+	install -d $(DESTDIR)$(SYSCONFDIR)/tocsin/rules/drills
+	@for f in rules/*.rules rules/drills/*.drill; do \
+		dest=$(DESTDIR)$(SYSCONFDIR)/tocsin/$$f; \
+		if [ ! -e "$$dest" ]; then install -m 0644 "$$f" "$$dest"; \
+		elif ! cmp -s "$$f" "$$dest"; then install -m 0644 "$$f" "$$dest.dist"; echo "kept your $$dest; the shipped one is $$dest.dist"; fi; \
+	done
 
 clean:
 	rm -rf .build .run

@@ -34,6 +34,8 @@ struct TocsindCommand: ParsableCommand {
     var mailDrop: String?
     @Option(name: .customLong("give-up-after"), help: ArgumentHelp("Mark a notification failed after retrying this long. Default: 24h.", valueName: "DURATION"))
     var giveUpAfter: String?
+    @Option(name: .customLong("first-retry"), help: ArgumentHelp("Retry a failed notification first after this long, then doubling (at most 10m). Default: 5s.", valueName: "DURATION"))
+    var firstRetry: String?
     @Option(name: .customLong("delivery-timeout"), help: ArgumentHelp("Kill a sendmail or exec child after this long. Default: 60s.", valueName: "DURATION"))
     var deliveryTimeout: String?
 
@@ -50,6 +52,12 @@ struct TocsindCommand: ParsableCommand {
         if let text = giveUpAfter ?? environment["TOCSIN_GIVE_UP_AFTER"] {
             guard let duration = RuleDuration(parsing: text) else { throw ValidationError("--give-up-after: bad duration '\(text)' (e.g. 30m, 24h)") }
             configuration.giveUpAfter = duration
+        }
+        if let text = firstRetry ?? environment["TOCSIN_FIRST_RETRY"] {
+            guard let duration = RuleDuration(parsing: text), duration.milliseconds > 0 else {
+                throw ValidationError("--first-retry: bad duration '\(text)' (e.g. 5s)")
+            }
+            configuration.firstRetry = duration
         }
         if let text = deliveryTimeout ?? environment["TOCSIN_DELIVERY_TIMEOUT"] {
             guard let duration = RuleDuration(parsing: text), duration.milliseconds > 0 else {

@@ -17,11 +17,13 @@ final class Outbox {
     private let pool: DeliveryPool
     private let concurrency: Int
     let giveUpAfter: RuleDuration
+    let firstRetry: RuleDuration
 
-    init(pool: DeliveryPool, concurrency: Int, giveUpAfter: RuleDuration) {
+    init(pool: DeliveryPool, concurrency: Int, giveUpAfter: RuleDuration, firstRetry: RuleDuration) {
         self.pool = pool
         self.concurrency = concurrency
         self.giveUpAfter = giveUpAfter
+        self.firstRetry = firstRetry
     }
 
     /// Queued and in-flight notifications.
@@ -60,7 +62,8 @@ final class Outbox {
                 item.nextAttempt = nil
                 return .failed(item)
             }
-            let backoff = RuleDuration.seconds(min(600, 5 << min(item.attempts - 1, 10)))
+            let doubled = firstRetry.milliseconds << Int64(min(item.attempts - 1, 20))
+            let backoff = RuleDuration(milliseconds: min(600_000, doubled))
             item.nextAttempt = now + backoff
             item.status = .queued
             enqueue(item)

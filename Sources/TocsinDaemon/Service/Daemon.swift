@@ -115,7 +115,7 @@ public final class Daemon {
         method.timeoutMilliseconds = configuration.deliveryTimeout.milliseconds
         pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
         loop.add(pool.eventFD, token: DeliveryPool.token)
-        outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter)
+        outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
         do {
             for item in try store.queuedOutbox() { outbox.enqueue(item) }
             failedCount = Int(try store.db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") ?? 0)

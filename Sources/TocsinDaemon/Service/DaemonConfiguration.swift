@@ -8,6 +8,9 @@ public struct DaemonConfiguration: Sendable {
     public var giveUpAfter: RuleDuration = .hours(24)
     /// A sendmail or exec child is killed after this long.
     public var deliveryTimeout: RuleDuration = .seconds(60)
+    /// The first retry of a failed notification comes this long after the failure; each
+    /// next one twice as long after, at most 10 minutes apart.
+    public var firstRetry: RuleDuration = .seconds(5)
     /// Deliveries running at once.
     public var deliveryWorkers = 4
     /// Idle socket clients are closed after this long.
