@@ -39,6 +39,7 @@ public final class Daemon {
     var nextRescan: Int64 = 0
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
+    var nextStatus: Int64 = 0
 
     static let signalToken: UInt64 = 4
 
@@ -205,10 +206,13 @@ public final class Daemon {
             systemd.watchdog()
             nextWatchdog = mono + max(interval / 2, 100)
         }
+        // STATUS= at most once a second: sd_notify is a datagram that must never flood.
+        guard mono >= nextStatus else { return }
         let status = statusLine()
         if status != lastStatus {
             systemd.status(status)
             lastStatus = status
+            nextStatus = mono + 1000
         }
     }
 

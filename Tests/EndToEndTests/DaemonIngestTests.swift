@@ -1,0 +1,234 @@
+import Foundation
+import Glibc
+import Testing
+
+private let quickRules = """
+    set storm-window 0s
+    set timezone Asia/Shanghai
+    set mail-from "Tocsin 告警 <tocsin@branch.example>"
+    contact lead mail lead@branch.example
+    contact boss mail boss@branch.example
+    rule fault
+      match kind=fault
+      after 2s notify lead
+      after 4s notify boss
+      subject "[故障 {severity}级] {summary} — {age} 未恢复"
+    rule at-once
+      match kind=complaint
+      after 0m notify lead
+    """
+
+@Suite("tocsind: ingest, escalation, durability (the real binary)", .serialized)
+struct DaemonIngestTests {
+    @Test("socket: one reply per line, in order, pipelined; a bad line does not end the connection")
+    func socketIngest() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        let replies = try d.send([
+            #"kind=fault severity=2 id=core summary="核心系统无法登录""#,
+            "kind=fault severity=high id=x",
+            #"{"kind":"complaint","id":"c-1","summary":"客户投诉"}"#,
+            "action=resolve id=nope",
+            "kind=fault severity=2 id=core",
+            "kind=media",
+        ])
+        #expect(replies == [
+            "ok incident=1 id=core state=open",
+            #"error reason="severity must be an integer, got \"high\"""#,
+            "ok incident=2 id=c-1 state=open",
+            #"error reason="cannot resolve \"nope\": no open incident has that id""#,
+            "ok incident=1 id=core state=open",
+            "ok incident=3 id=auto-3 state=open",
+        ])
+        let core = try d.incidents().first { $0["id"] as? String == "core" }
+        #expect(core?["incident"] as? Int == 1)
+        #expect(core?["summary"] as? String == "核心系统无法登录")
+    }
+
+    @Test("spool: a file is applied whole and deleted; a bad file goes whole to failed/ with NAME.error")
+    func spoolIngest() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        let good = try d.spoolFile("good-1", "kind=fault id=s1 summary=甲\nkind=fault id=s2\n")
+        try d.spoolFile("bad-1", "kind=fault id=s3\nkind=fault severity=high id=s4\n")
+        #expect(eventually { !FileManager.default.fileExists(atPath: good.path) })
+        let failed = d.spool.appendingPathComponent("failed/bad-1")
+        #expect(eventually { FileManager.default.fileExists(atPath: failed.path) })
+        let note = try String(contentsOf: d.spool.appendingPathComponent("failed/bad-1.error"), encoding: .utf8)
+        #expect(note == "bad-1: line 2: severity must be an integer, got \"high\"\n")
+        let ids = try d.incidents().compactMap { $0["id"] as? String }
+        #expect(Set(ids) == ["s1", "s2"])
+    }
+
+    @Test("spool files left in new/ while tocsind was down are taken up at start")
+    func spoolAtStart() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try FileManager.default.createDirectory(at: d.spool.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: d.spool.appendingPathComponent("new"), withIntermediateDirectories: true)
+        let file = try d.spoolFile("early", "kind=complaint id=e1\n")
+        try d.start()
+        defer { d.stop() }
+        #expect(eventually { !FileManager.default.fileExists(atPath: file.path) })
+        #expect(try d.incidents().count == 1)
+    }
+
+    @Test("escalation on second-scale rules: lead at 2 s, boss at 4 s, with a Chinese subject and threading")
+    func escalation() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send(#"kind=fault severity=2 id=core summary="核心系统无法登录""#)
+        usleep(1_000_000)
+        #expect(d.mails().isEmpty)
+        #expect(eventually(10) { d.mails().count == 2 })
+        let mails = d.mails()
+        let lead = mails.first { header("To", in: $0) == "lead@branch.example" }!
+        let boss = mails.first { header("To", in: $0) == "boss@branch.example" }!
+        #expect(header("In-Reply-To", in: boss) == header("Message-ID", in: lead))
+        let parsed = try PythonEmailE2E.parse(lead)
+        #expect((parsed["subject"] as? String)?.hasPrefix("[故障 2级] 核心系统无法登录 — ") == true)
+        #expect(parsed["from"] as? String == "Tocsin 告警 <tocsin@branch.example>")
+    }
+
+    @Test("resolve stops the steps and tells those already told")
+    func resolveStops() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send("kind=fault id=x summary=x")
+        #expect(eventually(10) { d.mails().count == 1 })
+        #expect(try d.send("action=resolve id=x cause=fixed by=ops") == "ok incident=1 id=x state=resolved")
+        #expect(eventually(5) { d.mails().count == 2 })
+        usleep(4_000_000)
+        #expect(d.mails().count == 2)
+        #expect(d.mails().contains { header("Subject", in: $0)?.contains("RECOVERED") == true })
+    }
+
+    @Test("dedup: the same id is the same incident, counted")
+    func dedup() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        #expect(try d.send(["kind=complaint id=c", "kind=complaint id=c", "kind=complaint id=c"]) == Array(repeating: "ok incident=1 id=c state=open", count: 3))
+        #expect(try d.incidents().first?["count"] as? Int == 3)
+        #expect(eventually { d.mails().count == 1 })
+        usleep(300_000)
+        #expect(d.mails().count == 1)
+    }
+
+    @Test("an event whose at is long past gets its overdue steps at once")
+    func overdue() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        let anHourAgo = Int(Date().timeIntervalSince1970) - 3600
+        _ = try d.send("kind=fault id=old at=\(anHourAgo)")
+        #expect(eventually(3) { d.mails().count == 2 })
+    }
+
+    @Test("restart keeps timers: a step due while tocsind was down fires once after start")
+    func restartKeepsTimers() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        _ = try d.send("kind=fault id=r")
+        d.stop()
+        usleep(5_000_000)
+        #expect(d.mails().isEmpty)
+        try d.start()
+        defer { d.stop() }
+        #expect(eventually(5) { d.mails().count == 2 })
+        usleep(1_000_000)
+        d.stop()
+        try d.start()
+        usleep(1_000_000)
+        #expect(d.mails().count == 2)
+        let ids = d.mails().compactMap { header("Message-ID", in: $0) }
+        #expect(Set(ids).count == 2)
+    }
+
+    @Test("kill -9 during a pipelined burst loses no acknowledged event")
+    func killDuringBurst() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        let client = try LineClient(path: d.socketPath)
+        let total = 20_000
+        let writer = Thread {
+            try? client.write((0..<total).map { "kind=complaint id=k\($0)\n" }.joined())
+        }
+        writer.start()
+        var acknowledged: [String] = []
+        while acknowledged.count < 3000, let line = try? client.readLine() {
+            if line.hasPrefix("ok") { acknowledged.append(line) }
+        }
+        d.kill9()
+        while let line = try? client.readLine(), line.hasPrefix("ok") { acknowledged.append(line) }
+        try d.start()
+        defer { d.stop() }
+        let stored = Set(try d.incidents().compactMap { $0["id"] as? String })
+        let ackedIDs = acknowledged.compactMap { $0.split(separator: " ").first { $0.hasPrefix("id=") }.map { String($0.dropFirst(3)) } }
+        #expect(ackedIDs.count >= 3000)
+        #expect(ackedIDs.allSatisfy { stored.contains($0) }, "lost \(ackedIDs.filter { !stored.contains($0) }.count) acknowledged events")
+    }
+
+    @Test("a bad rule reload keeps the old rules in force; a good one applies")
+    func reload() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        defer { d.stop() }
+        let file = d.rulesDir.appendingPathComponent("test.rules")
+        try (quickRules + "\nrule broken\n  match kind=x\n  after 1m notify nobody\n").write(to: file, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(d.notify.waitFor("READY=1", seconds: 10))
+        #expect(try d.send("kind=complaint id=still") == "ok incident=1 id=still state=open")
+        #expect(eventually { d.mails().count == 1 })
+        try quickRules.replacingOccurrences(of: "after 0m notify lead", with: "after 0m notify boss").write(to: file, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        usleep(500_000)
+        _ = try d.send("kind=complaint id=after")
+        #expect(eventually { d.mails().contains { header("To", in: $0) == "boss@branch.example" } })
+        #expect(d.notify.messages.contains { $0.contains("RELOADING=1") })
+    }
+
+    @Test("storm control: 200 faults at once → one mail now, one digest at the window's end")
+    func storm() throws {
+        let rules = quickRules.replacingOccurrences(of: "set storm-window 0s", with: "set storm-window 3s")
+            .replacingOccurrences(of: "after 2s notify lead\n  after 4s notify boss", with: "after 0m notify lead")
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send((0..<200).map { "kind=fault id=f\($0)" })
+        #expect(eventually(3) { d.mails().count == 1 })
+        #expect(eventually(8) { d.mails().count == 2 })
+        usleep(4_000_000)
+        #expect(d.mails().count == 2)
+        let subjects = try d.mails().map { try PythonEmailE2E.parse($0)["subject"] as? String ?? "" }
+        #expect(subjects.contains { $0.hasPrefix("[Tocsin] 199 escalations for fault — ") })
+    }
+
+    @Test("bad rules at start: tocsind exits non-zero with every error")
+    func badRulesAtStart() throws {
+        let d = try DaemonProcess(rules: "contact a mail a@x.example\nrule r\n  match kind=fault\n  after 5x notify b\n")
+        let p = Process()
+        p.executableURL = Binaries.directory.appendingPathComponent("tocsind")
+        p.arguments = ["--rules", d.rulesDir.path, "--state", d.state.path, "--socket", d.socketPath, "--spool", d.spool.path]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 1)
+        #expect(text.contains("test.rules:4:9: error: bad duration '5x'"))
+        #expect(text.contains("test.rules:4:19: error: unknown contact 'b'"))
+        #expect(text.contains("tocsind: the rules in \(d.rulesDir.path) have errors; not starting"))
+    }
+}
+
+enum PythonEmailE2E {
+    static func parse(_ text: String) throws -> [String: Any] {
+        let script = "import sys,json,email,email.policy\nm=email.message_from_bytes(sys.stdin.buffer.read(),policy=email.policy.default)\nprint(json.dumps({k.lower():str(v) for k,v in m.items()}|{'_body':m.get_content()}))"
+        let r = try Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], stdin: text)
+        return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+}
