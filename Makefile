@@ -9,7 +9,6 @@ DESTDIR    ?=
 SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
-TEST_DEPS  := python3
 
 .PHONY: all build release test run install deps test-deps clean
 
@@ -19,7 +18,7 @@ deps:
 	@scripts/ensure-packages.sh $(BUILD_DEPS)
 
 test-deps: deps
-	@scripts/ensure-packages.sh $(TEST_DEPS)
+	@scripts/test-setup.sh
 
 build: deps
 	$(SWIFT) build

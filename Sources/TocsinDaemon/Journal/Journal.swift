@@ -44,32 +44,21 @@ public final class Journal: @unchecked Sendable {
             "SYSLOG_IDENTIFIER=" + identifier,
         ]
         for (name, value) in entry.fields { strings.append(name + "=" + value) }
-        let buffers = strings.map { Array($0.utf8) }
-        return buffers.withUnsafeMutableBufferPointers { pointers in
-            var iovecs = pointers.map { iovec(iov_base: UnsafeMutableRawPointer($0.baseAddress), iov_len: $0.count) }
-            return sd_journal_sendv(&iovecs, Int32(iovecs.count))
+        // One C buffer per field ("FIELD=value"; values may hold any UTF-8, no NUL).
+        let buffers = strings.map { text -> (UnsafeMutablePointer<UInt8>, Int) in
+            let bytes = Array(text.utf8)
+            let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+            pointer.initialize(from: bytes, count: bytes.count)
+            return (pointer, bytes.count)
         }
+        defer { for (pointer, _) in buffers { pointer.deallocate() } }
+        var iovecs = buffers.map { iovec(iov_base: UnsafeMutableRawPointer($0.0), iov_len: $0.1) }
+        return sd_journal_sendv(&iovecs, Int32(iovecs.count))
     }
 }
 
 extension String {
     func replacingNewlines() -> String {
         String(unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : Character($0) })
-    }
-}
-
-extension Array where Element == [UInt8] {
-    /// Calls `body` with stable pointers to every element's storage.
-    func withUnsafeMutableBufferPointers<R>(_ body: ([UnsafeMutableBufferPointer<UInt8>]) -> R) -> R {
-        var copies = self
-        var pointers: [UnsafeMutableBufferPointer<UInt8>] = []
-        func recurse(_ index: Int) -> R {
-            if index == copies.count { return body(pointers) }
-            return copies[index].withUnsafeMutableBufferPointer { buffer in
-                pointers.append(buffer)
-                return recurse(index + 1)
-            }
-        }
-        return recurse(0)
     }
 }

@@ -1,0 +1,215 @@
+import Foundation
+import Glibc
+import Testing
+
+/// tocsind with the real parts a branch server has (set up by scripts/test-setup.sh):
+/// exim4's sendmail, journald, systemd's socket activation and unit verifier.
+@Suite("tocsind with real parts: exim4, journald, systemd", .serialized)
+struct RealPartsTests {
+    static let unique = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
+    @Test("a mail through exim4's sendmail, read back from the mailbox by Python: Chinese subject intact, threaded")
+    func exim() throws {
+        let tag = "exim-\(Self.unique)"
+        let d = try DaemonProcess(rules: """
+            set storm-window 0s
+            set mail-from "Tocsin 告警 <tocsin@localhost>"
+            contact sink mail mailsink@localhost
+            rule r
+              match kind=fault
+              after 0m notify sink
+              after 2s notify sink
+              subject "[故障 {severity}级] {summary} — {age} 未恢复"
+            """, arguments: ["--sendmail", "/usr/sbin/sendmail"])
+        try d.start(mailDrop: false)
+        defer { d.stop() }
+        _ = try d.send(#"kind=fault severity=2 id=\#(tag) summary="核心系统无法登录""#)
+        let script = """
+            import mailbox, json, sys
+            out = []
+            for m in mailbox.mbox('/var/mail/mailsink'):
+                if m.get('X-Tocsin-Step') is None: continue
+                from email import message_from_bytes, policy
+                p = message_from_bytes(m.as_bytes(), policy=policy.default)
+                out.append({'subject': str(p['subject']), 'id': str(p['message-id']), 'reply': str(p.get('in-reply-to') or ''), 'refs': str(p.get('references') or ''), 'auto': str(p['auto-submitted']), 'body': p.get_content()})
+            print(json.dumps([o for o in out if '\(tag)' in o['body']]))
+            """
+        var mails: [[String: String]] = []
+        let found = try eventually(30) {
+            let r = try Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
+            mails = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]]) ?? []
+            return mails.count >= 2
+        }
+        #expect(found, "exim delivered \(mails.count) of 2 mails")
+        guard mails.count >= 2 else { return }
+        #expect(mails[0]["subject"]?.hasPrefix("[故障 2级] 核心系统无法登录 — ") == true)
+        #expect(mails[0]["auto"] == "auto-generated")
+        let first = mails.first { $0["reply"] == "" }
+        let second = mails.first { $0["reply"] != "" }
+        #expect(first != nil && second != nil)
+        #expect(second?["reply"] == first?["id"])
+        #expect(second?["refs"] == first?["id"])
+    }
+
+    @Test("every decision is a journal entry: journalctl TOCSIN_INCIDENT=N shows the incident's story")
+    func journal() throws {
+        let tag = "journal-\(Self.unique)"
+        let d = try DaemonProcess(rules: "set storm-window 0s\ncontact a mail a@example.org\nrule r\n  match kind=fault\n  after 0m notify a\n")
+        try d.start()
+        defer { d.stop() }
+        let reply = try d.send("kind=fault severity=3 id=\(tag)")
+        #expect(reply == "ok incident=1 id=\(tag) state=open")
+        _ = try d.send("action=resolve id=\(tag) cause=test")
+        var entries: [[String: Any]] = []
+        let found = try eventually(10) {
+            _ = try? Binaries.run(URL(fileURLWithPath: "/usr/bin/journalctl"), ["--sync"])
+            let r = try Binaries.run(
+                URL(fileURLWithPath: "/usr/bin/journalctl"),
+                ["-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=tocsind", "TOCSIN_INCIDENT=1", "_PID=\(d.pid)"])
+            entries = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            return entries.contains { $0["MESSAGE_ID"] as? String == "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d28" }
+        }
+        #expect(found)
+        let kinds = Set(entries.compactMap { $0["MESSAGE_ID"] as? String })
+        for id in ["6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d21", "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d23", "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d24", "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d28"] {
+            #expect(kinds.contains(id), "missing MESSAGE_ID \(id)")
+        }
+        let opened = entries.first { $0["MESSAGE_ID"] as? String == "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d23" }
+        #expect(opened?["TOCSIN_ID"] as? String == tag)
+        #expect(opened?["TOCSIN_KIND"] as? String == "fault")
+        #expect(opened?["TOCSIN_SEVERITY"] as? String == "3")
+        #expect(opened?["TOCSIN_RULE"] as? String == "r")
+        #expect(opened?["PRIORITY"] as? String == "5")
+        let step = entries.first { $0["MESSAGE_ID"] as? String == "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d24" }
+        #expect(step?["TOCSIN_STEP"] as? String == "1")
+        #expect(step?["TOCSIN_CONTACT"] as? String == "a")
+    }
+
+    @Test("the socket passed by systemd-socket-activate is used")
+    func socketActivation() throws {
+        let d = try DaemonProcess(rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        p.arguments = [
+            "-l", d.socketPath, "-E", "NOTIFY_SOCKET=\(d.notify.path)",
+            Binaries.directory.appendingPathComponent("tocsind").path, "--rules", d.rulesDir.path, "--state", d.state.path,
+            "--spool", d.spool.path, "--socket", d.root.appendingPathComponent("not-used.sock").path, "--mail-drop", d.maildir.path,
+        ]
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        defer {
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+        }
+        #expect(eventually(10) { FileManager.default.fileExists(atPath: d.socketPath) })
+        #expect(try d.send("kind=fault id=activated") == "ok incident=1 id=activated state=open")
+        #expect(eventually(10) { d.notify.messages.contains { $0.contains("READY=1") } })
+        #expect(!FileManager.default.fileExists(atPath: d.root.appendingPathComponent("not-used.sock").path))
+    }
+
+    @Test("systemd-analyze verify accepts the shipped units with no output")
+    func verifyUnits() throws {
+        let dir = Binaries.temporaryDirectory("units")
+        for name in ["tocsind.service", "tocsind.socket"] {
+            var text = try String(contentsOf: Binaries.repository.appendingPathComponent("systemd/\(name)"), encoding: .utf8)
+            text = text.replacingOccurrences(of: "/usr/local/bin/tocsind", with: Binaries.directory.appendingPathComponent("tocsind").path)
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let r = try Binaries.run(
+            URL(fileURLWithPath: "/usr/bin/systemd-analyze"),
+            ["verify", "--man=no", dir.appendingPathComponent("tocsind.service").path, dir.appendingPathComponent("tocsind.socket").path])
+        #expect(r.status == 0)
+        #expect(r.stdout + r.stderr == "")
+    }
+
+    @Test("sysusers and tmpfiles entries create the user and the spool")
+    func sysusersTmpfiles() throws {
+        let root = Binaries.temporaryDirectory("sysroot")
+        for (file, dir, name) in [("tocsin.sysusers", "usr/lib/sysusers.d", "tocsin.conf"), ("tocsin.tmpfiles", "usr/lib/tmpfiles.d", "tocsin.conf")] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Binaries.repository.appendingPathComponent("systemd/\(file)"), to: root.appendingPathComponent("\(dir)/\(name)"))
+        }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        let users = try Binaries.run(URL(fileURLWithPath: "/usr/bin/systemd-sysusers"), ["--root=\(root.path)"])
+        #expect(users.status == 0, "\(users.stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("etc/passwd"), encoding: .utf8).contains("tocsin:x:"))
+        let tmp = try Binaries.run(URL(fileURLWithPath: "/usr/bin/systemd-tmpfiles"), ["--root=\(root.path)", "--create"])
+        #expect(tmp.status == 0, "\(tmp.stderr)")
+        for sub in ["tmp", "new", "failed"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("var/spool/tocsin/\(sub)").path))
+        }
+    }
+}
+
+@Suite("tocsind notifications: exec contacts and failing sendmail", .serialized)
+struct NotificationTests {
+    @Test("exec contact: argv from the rules, the message on stdin, TOCSIN_* in the environment, no shell")
+    func execContact() throws {
+        let dir = Binaries.temporaryDirectory("exec")
+        let script = dir.appendingPathComponent("sms.sh")
+        let out = dir.appendingPathComponent("out")
+        try "#!/bin/sh\n{ echo \"args:$1|$2\"; echo \"incident:$TOCSIN_INCIDENT id:$TOCSIN_ID rule:$TOCSIN_RULE step:$TOCSIN_STEP contact:$TOCSIN_CONTACT\"; cat; } > \(out.path)\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let d = try DaemonProcess(rules: """
+            contact sms exec \(script.path) +8613800000000 "two words; $(rm -rf /)"
+            rule r
+              match kind=complaint
+              after 0m notify sms
+            """)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send(#"kind=complaint id=c-9 summary="客户投诉 $(touch /tmp/pwned)""#)
+        #expect(eventually { (try? String(contentsOf: out, encoding: .utf8))?.contains("客户投诉") == true })
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.hasPrefix("args:+8613800000000|two words; $(rm -rf /)\nincident:1 id:c-9 rule:r step:1 contact:sms\n"))
+        #expect(text.contains("客户投诉 $(touch /tmp/pwned)"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"))
+    }
+
+    @Test("sendmail failing twice then succeeding delivers once, with the same Message-ID")
+    func flakySendmail() throws {
+        let dir = Binaries.temporaryDirectory("flaky")
+        let stub = dir.appendingPathComponent("sendmail")
+        try """
+            #!/bin/sh
+            n=$(cat \(dir.path)/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > \(dir.path)/count
+            [ "$1 $2" = "-t -oi" ] || { echo "bad args: $*" >&2; exit 64; }
+            if [ $n -le 2 ]; then echo "temporary failure $n" >&2; exit 75; fi
+            cat > \(dir.path)/delivered.$n
+            """.write(to: stub, atomically: true, encoding: .utf8)
+        chmod(stub.path, 0o755)
+        let d = try DaemonProcess(
+            rules: "contact a mail a@example.org\nrule r\n  match kind=media\n  after 0m notify a\n",
+            arguments: ["--sendmail", stub.path, "--first-retry", "1s"])
+        try d.start(mailDrop: false)
+        defer { d.stop() }
+        _ = try d.send("kind=media id=m1 summary=journalist")
+        #expect(eventually(15) { FileManager.default.fileExists(atPath: dir.appendingPathComponent("delivered.3").path) })
+        usleep(2_000_000)
+        let delivered = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("delivered") }
+        #expect(delivered == ["delivered.3"])
+        let status = try d.ctl(["status"]).stdout
+        #expect(status.contains("0 queued"))
+        #expect(status.contains("0 failed, 1 sent"))
+    }
+
+    @Test("a hung sendmail is killed at the timeout and the notification is retried, then marked failed")
+    func hungSendmail() throws {
+        let dir = Binaries.temporaryDirectory("hung")
+        let stub = dir.appendingPathComponent("sendmail")
+        try "#!/bin/sh\nsleep 600\n".write(to: stub, atomically: true, encoding: .utf8)
+        chmod(stub.path, 0o755)
+        let d = try DaemonProcess(
+            rules: "contact a mail a@example.org\nrule r\n  match kind=media\n  after 0m notify a\n",
+            arguments: ["--sendmail", stub.path, "--delivery-timeout", "1s", "--first-retry", "1s", "--give-up-after", "3s"])
+        try d.start(mailDrop: false)
+        defer { d.stop() }
+        _ = try d.send("kind=media id=m1")
+        #expect(eventually(20) { (try? d.ctl(["status"]).stdout.contains("1 failed")) == true })
+        let status = try d.ctl(["status"]).stdout
+        #expect(status.contains("FAILED after"))
+        #expect(status.contains("timed out after 1s and was killed"))
+    }
+}

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Sets up the real parts the end-to-end tests use (RECIPES.md): exim4's sendmail delivering
+# locally to the user "mailsink", and a standalone systemd-journald. Idempotent; needs root.
+set -eu
+here=$(dirname "$0")
+"$here/ensure-packages.sh" python3 exim4-daemon-light
+id mailsink >/dev/null 2>&1 || useradd -m -s /usr/sbin/nologin mailsink
+if ! pgrep -x systemd-journal >/dev/null 2>&1; then
+    /lib/systemd/systemd-journald >/tmp/tocsin-test-journald.log 2>&1 &
+    echo $! >/run/tocsin-test-journald.pid
+fi
+for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+[ -S /run/systemd/journal/socket ] || { echo "error: journald did not start (see /tmp/tocsin-test-journald.log)" >&2; exit 1; }
