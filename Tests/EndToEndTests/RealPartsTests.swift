@@ -108,6 +108,20 @@ struct RealPartsTests {
         #expect(!FileManager.default.fileExists(atPath: d.root.appendingPathComponent("not-used.sock").path))
     }
 
+    @Test("sd_notify: READY=1 with STATUS, WATCHDOG=1 from the loop, STOPPING=1 on SIGTERM")
+    func notifyProtocol() throws {
+        let d = try DaemonProcess(
+            rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n",
+            environment: ["WATCHDOG_USEC": "400000"])
+        try d.start()
+        #expect(d.notify.messages.contains { $0.hasPrefix("READY=1\nSTATUS=0 open incidents, 0 queued notifications") })
+        #expect(eventually(3) { d.notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 2 })
+        d.stop()
+        #expect(d.process?.terminationStatus == 0)
+        #expect(eventually(2) { d.notify.messages.contains("STOPPING=1") })
+        #expect(!FileManager.default.fileExists(atPath: d.socketPath))
+    }
+
     @Test("systemd-analyze verify accepts the shipped units with no output")
     func verifyUnits() throws {
         let dir = Binaries.temporaryDirectory("units")
