@@ -1,12 +1,19 @@
-/// A binary min-heap ordered by a key.
-struct MinHeap<Key: Comparable, Value> {
+/// A binary min-heap ordered by a key: O(log n) push and pop.
+public struct MinHeap<Key: Comparable, Value> {
     private var items: [(Key, Value)] = []
 
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
-    var minKey: Key? { items.first?.0 }
+    /// An empty heap.
+    public init() {}
 
-    mutating func push(_ key: Key, _ value: Value) {
+    /// Whether it is empty.
+    public var isEmpty: Bool { items.isEmpty }
+    /// How many entries.
+    public var count: Int { items.count }
+    /// The smallest key.
+    public var minKey: Key? { items.first?.0 }
+
+    /// Adds an entry.
+    public mutating func push(_ key: Key, _ value: Value) {
         items.append((key, value))
         var child = items.count - 1
         while child > 0 {
@@ -17,7 +24,8 @@ struct MinHeap<Key: Comparable, Value> {
         }
     }
 
-    mutating func pop() -> (Key, Value)? {
+    /// Removes and returns the entry with the smallest key.
+    public mutating func pop() -> (Key, Value)? {
         guard !items.isEmpty else { return nil }
         let top = items[0]
         let last = items.removeLast()
@@ -37,4 +45,8 @@ struct MinHeap<Key: Comparable, Value> {
         }
         return top
     }
+
+    /// Removes every entry.
+    public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 }
+extension MinHeap: Sendable where Key: Sendable, Value: Sendable {}
