@@ -81,6 +81,18 @@ struct EscalationEngineTests {
         #expect(second.incident != first.incident)
     }
 
+    @Test("an operator may name an open incident by its number: 'ack 1' or 'ack #1'")
+    func byNumber() throws {
+        var h = EngineHarness(twoStepRules)
+        h.submit("kind=fault severity=2 id=core")
+        #expect(try h.submit("action=ack id=#1").get().id == "core")
+        #expect(try h.submit("action=resolve id=1").get().state == .resolved)
+        guard case .failure = h.submit("action=note id=1") else {
+            Issue.record("a resolved incident's number was accepted")
+            return
+        }
+    }
+
     @Test("ack, resolve and note of an id with no open incident are errors")
     func unknownID() {
         var h = EngineHarness(twoStepRules)

@@ -115,10 +115,11 @@ public struct EscalationEngine: Sendable {
             actions += fireDue(number, now: now)
             return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
         case .ack, .resolve, .note:
-            guard let id = event.id, let number = numberByID[id], var incident = incidents[number] else {
+            guard let key = event.id, let number = openNumber(for: key), var incident = incidents[number] else {
                 let verb = event.action.rawValue
                 return .failure(EngineError(message: "cannot \(verb) \"\(FieldText.quoted(event.id ?? ""))\": no open incident has that id"))
             }
+            let id = incident.id
             incident.lastSeen = now
             switch event.action {
             case .ack:
@@ -186,6 +187,14 @@ public struct EscalationEngine: Sendable {
     }
 
     // MARK: internals
+
+    /// The open incident an operator means: its id, or else its number (`42` or `#42`).
+    public func openNumber(for key: String) -> IncidentNumber? {
+        if let number = numberByID[key] { return number }
+        let digits = key.hasPrefix("#") ? String(key.dropFirst()) : key
+        guard let value = Int64(digits), incidents[IncidentNumber(value)] != nil else { return nil }
+        return IncidentNumber(value)
+    }
 
     private mutating func store(_ incident: Incident) { incidents[incident.number] = incident }
 

@@ -198,7 +198,7 @@ extension Daemon {
                 openedHere.insert(id)
                 resolvedHere.remove(id)
             case .ack, .note, .resolve:
-                let open = openedHere.contains(id) || (engine.incident(id: id) != nil && !resolvedHere.contains(id))
+                let open = openedHere.contains(id) || (engine.openNumber(for: id) != nil && !resolvedHere.contains(id))
                 if !open {
                     return "event \(index + 1): cannot \(event.action.rawValue) \"\(FieldText.quoted(id))\": no open incident has that id"
                 }
