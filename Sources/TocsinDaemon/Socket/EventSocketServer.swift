@@ -37,7 +37,6 @@ final class EventSocketServer {
     private var nextID: UInt64 = EventSocketServer.connectionTokenBase
     /// Connections with complete lines still buffered (a round's line budget ran out).
     private var backlog = Set<UInt64>()
-    private var acceptPaused = false
 
     init(listenFD: Int32, loop: EventLoop, limits: Limits = Limits()) {
         self.listenFD = listenFD
@@ -52,11 +51,17 @@ final class EventSocketServer {
 
     func owns(_ token: UInt64) -> Bool { token >= EventSocketServer.connectionTokenBase }
 
-    /// Accepts every pending connection, up to the limit.
+    /// Accepts every pending connection. At the limit, the client idle longest (and owed
+    /// nothing) is closed to make room, so idle hogs cannot lock out a real reporter; when
+    /// every client is busy, the newcomer is closed at once (it sees end-of-file).
     func acceptAll(now: Int64) {
-        while connections.count < limits.maxConnections {
+        while true {
             let fd = tocsin_accept(listenFD)
             if fd < 0 { return }
+            if connections.count >= limits.maxConnections && !evictIdlest() {
+                close(fd)
+                continue
+            }
             var uid: UInt32 = UInt32.max
             var gid: UInt32 = 0
             var pid: Int32 = 0
@@ -65,10 +70,6 @@ final class EventSocketServer {
             nextID += 1
             connections[id] = Connection(id: id, fd: fd, uid: uid, pid: pid, now: now)
             loop.add(fd, token: id)
-        }
-        if connections.count >= limits.maxConnections, !acceptPaused {
-            acceptPaused = true
-            loop.remove(listenFD)
         }
     }
 
@@ -218,10 +219,14 @@ final class EventSocketServer {
         close(c.fd)
         connections[c.id] = nil
         backlog.remove(c.id)
-        if acceptPaused, connections.count < limits.maxConnections {
-            acceptPaused = false
-            loop.add(listenFD, token: EventSocketServer.listenerToken)
-        }
+    }
+
+    private func evictIdlest() -> Bool {
+        guard let victim = connections.values.filter({ $0.awaitingReplies == 0 && $0.pendingOutput == 0 })
+            .min(by: { $0.lastActivity < $1.lastActivity })
+        else { return false }
+        drop(victim)
+        return true
     }
 
     /// Closes clients idle longer than the limit (with nothing owed to them).

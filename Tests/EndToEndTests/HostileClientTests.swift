@@ -1,0 +1,117 @@
+import Foundation
+import Glibc
+import Testing
+
+private let rules = "set storm-window 0s\ncontact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n"
+
+/// Clients that misbehave: every line is answered `ok` (and stored) or `error`, the
+/// connection survives what it can, and other clients are not held up.
+@Suite("tocsind against hostile clients", .serialized)
+struct HostileClientTests {
+    @Test("an over-long line is refused and the connection goes on")
+    func longLine() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let client = try LineClient(path: d.socketPath)
+        try client.write("kind=fault summary=" + String(repeating: "x", count: 70_000) + "\nkind=fault id=after\n")
+        #expect(try client.readLine() == #"error reason="line is longer than 65536 bytes (64 KiB)""#)
+        #expect(try client.readLine() == "ok incident=1 id=after state=open")
+    }
+
+    @Test("invalid UTF-8, NUL and terminal escapes are refused, naming the field")
+    func badBytes() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let client = try LineClient(path: d.socketPath)
+        var bytes = Array("kind=fault summary=".utf8) + [0xFF, 0xFE, 0x0A]
+        bytes += Array("kind=fault summary=a".utf8) + [0x00] + Array("b\n".utf8)
+        bytes += Array("kind=fault summary=\u{1B}[2J\n".utf8)
+        bytes += Array("kind=fault id=fine\n".utf8)
+        try client.write(String(decoding: [], as: UTF8.self))
+        let sent = bytes.withUnsafeBytes { send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        #expect(sent == bytes.count)
+        #expect(try client.readLine() == #"error reason="summary is not valid UTF-8""#)
+        #expect(try client.readLine() == #"error reason="summary contains the control character U+0000; only tab is allowed""#)
+        #expect(try client.readLine() == #"error reason="summary contains the control character U+001B; only tab is allowed""#)
+        #expect(try client.readLine() == "ok incident=1 id=fine state=open")
+    }
+
+    @Test("a half-closed client still gets every reply, including for a last line without newline")
+    func halfClosed() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let client = try LineClient(path: d.socketPath)
+        try client.write("kind=fault id=h1\nkind=fault id=h2")
+        client.shutdownWrite()
+        #expect(try client.readLine() == "ok incident=1 id=h1 state=open")
+        #expect(try client.readLine() == "ok incident=2 id=h2 state=open")
+    }
+
+    @Test("a client that never reads its replies does not hold up others, and memory stays bounded")
+    func neverReads() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let hog = try LineClient(path: d.socketPath)
+        var flags = fcntl(hog.fd, F_GETFL)
+        flags |= O_NONBLOCK
+        _ = fcntl(hog.fd, F_SETFL, flags)
+        let line = Array("kind=fault id=hog summary=\(String(repeating: "y", count: 200))\n".utf8)
+        var chunk: [UInt8] = []
+        for _ in 0..<1000 { chunk += line }
+        var written = 0
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let n = chunk.withUnsafeBytes { send(hog.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { written += n } else { usleep(10_000) }
+        }
+        #expect(written > 1_000_000, "the hog could only write \(written) bytes")
+        let start = Date()
+        #expect(try d.send("kind=fault id=polite") == "ok incident=2 id=polite state=open")
+        #expect(Date().timeIntervalSince(start) < 2)
+        let rss = try String(contentsOfFile: "/proc/\(d.pid)/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        #expect(rss < 200_000, "RSS \(rss) kB")
+    }
+
+    @Test("thousands of connections: the limit holds and a new reporter still gets through")
+    func manyConnections() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        var idle: [LineClient] = []
+        for _ in 0..<1500 { if let c = try? LineClient(path: d.socketPath) { idle.append(c) } }
+        usleep(300_000)
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(d.pid)/fd").count
+        #expect(open < 1024 + 64, "\(open) descriptors open")
+        #expect(try d.send("kind=fault id=through") == "ok incident=1 id=through state=open")
+        _ = idle
+    }
+
+    @Test("100,000 events in one connection: each answered in order and stored")
+    func flood() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let client = try LineClient(path: d.socketPath)
+        let total = 100_000
+        let writer = Thread {
+            for start in stride(from: 0, to: total, by: 5000) {
+                try? client.write((start..<start + 5000).map { "kind=fault id=f\($0)\n" }.joined())
+            }
+        }
+        writer.start()
+        var inOrder = true
+        for i in 0..<total {
+            let reply = try client.readLine()
+            if reply != "ok incident=\(i + 1) id=f\(i) state=open" { inOrder = false }
+        }
+        #expect(inOrder)
+        let count = try d.ctl(["status"]).stdout
+        #expect(count.contains("Open incidents: 100000"))
+    }
+}
