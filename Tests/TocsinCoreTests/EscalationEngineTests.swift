@@ -172,6 +172,33 @@ struct EscalationEngineTests {
         #expect(h.drain() == ["+30m a step", "+1h b step"])
     }
 
+    @Test("a wall-clock jump of an hour forward fires what fell due once; a jump back doubles nothing")
+    func clockJumps() {
+        var h = EngineHarness(twoStepRules)
+        h.submit("kind=fault severity=2 id=x")
+        h.advance(by: .minutes(10))
+        // The clock jumps an hour forward: both steps are due and fire once, in order.
+        let forward = h.now + .hours(1)
+        h.collect(h.engine.tick(now: forward))
+        h.collect(h.engine.tick(now: forward))
+        #expect(h.sent.map(\.step) == ["1", "2"])
+        // And back again: nothing fires twice, nothing new fires.
+        h.collect(h.engine.tick(now: EngineHarness.morning + .minutes(11)))
+        h.collect(h.engine.tick(now: forward + .minutes(5)))
+        #expect(h.sent.count == 2)
+    }
+
+    @Test("a clock jump back before a deadline delays the step rather than skipping it")
+    func clockBack() {
+        var h = EngineHarness(twoStepRules)
+        h.submit("kind=fault severity=2 id=x")
+        h.collect(h.engine.tick(now: EngineHarness.morning + .minutes(20)))
+        h.collect(h.engine.tick(now: EngineHarness.morning - .hours(1)))
+        #expect(h.sent.isEmpty)
+        h.collect(h.engine.tick(now: EngineHarness.morning + .minutes(30)))
+        #expect(h.sent.map(\.step) == ["1"])
+    }
+
     @Test("a reload applies new rules to open incidents; unchanged steps do not fire again")
     func reload() {
         var h = EngineHarness(twoStepRules)

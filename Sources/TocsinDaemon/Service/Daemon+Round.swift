@@ -22,8 +22,9 @@ extension Daemon {
     func round(lines: [EventSocketServer.Line], spoolNames: [String]) {
         let now = WallClock.now()
         var effects = RoundEffects()
-        let outcomes = pendingOutcomes
-        pendingOutcomes = []
+        let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
+        let outcomes = storeReady ? pendingOutcomes : []
+        if storeReady { pendingOutcomes = [] }
         do {
             try store.begin()
             for line in lines { try handle(line, now: now, effects: &effects) }
@@ -63,7 +64,8 @@ extension Daemon {
     /// A commit failed (disk full, I/O error): nothing of the round is acknowledged. The
     /// engine is rebuilt from the store, clients get `error`, spool files stay for later.
     private func recover(after error: any Error, lines: [EventSocketServer.Line], spoolNames: [String], outcomes: [Outbox.Outcome]) {
-        journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged")
+        journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
+        storeRetryAt = WallClock.monotonicMilliseconds() + 1000
         for line in lines { socket.reply(line.connection, Daemon.errorReply("not stored: \(error)")) }
         spool.putBack(spoolNames)
         pendingOutcomes = outcomes + pendingOutcomes

@@ -40,6 +40,8 @@ public final class Daemon {
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
+    /// After a failed commit, spool files and delivery records wait until then (monotonic ms).
+    var storeRetryAt: Int64 = 0
 
     static let signalToken: UInt64 = 4
 
@@ -171,7 +173,8 @@ public final class Daemon {
                 reloadRequested = false
                 reload()
             }
-            let names = spool.take(256)
+            let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
+            let names = storeReady ? spool.take(256) : []
             round(lines: lines, spoolNames: names)
             socket.flushAll()
             outbox.dispatch(now: WallClock.now())
@@ -189,13 +192,15 @@ public final class Daemon {
     }
 
     private func timeout() -> Int32 {
-        if socket.hasBacklog || spool.hasPending || !pendingOutcomes.isEmpty { return 0 }
+        let mono = WallClock.monotonicMilliseconds()
+        if socket.hasBacklog { return 0 }
+        if (spool.hasPending || !pendingOutcomes.isEmpty) && mono >= storeRetryAt { return 0 }
         let now = WallClock.now()
         var wake: Int64 = 1000
+        if storeRetryAt > mono { wake = min(wake, storeRetryAt - mono) }
         for deadline in [engine.nextWake, outbox.nextDue].compactMap({ $0 }) {
             wake = min(wake, max(0, deadline.milliseconds - now.milliseconds))
         }
-        let mono = WallClock.monotonicMilliseconds()
         wake = min(wake, max(0, nextRescan - mono))
         if nextWatchdog > 0 { wake = min(wake, max(0, nextWatchdog - mono)) }
         return Int32(wake)
