@@ -76,7 +76,7 @@ struct ExportCommand: ParsableCommand {
 /// RFC 4180 cells, with spreadsheet formula injection defused.
 enum CSV {
     static func cell(_ value: String) -> String {
-        var text = value
+        var text = TerminalText.safe(value)
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" } || text.hasPrefix(" ") || text.hasSuffix(" ")
         return needsQuotes ? "\"" + text.replacingOccurrences("\"", "\"\"") + "\"" : text

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TocsinCore
 
 /// `tocsinctl`: the operator's tool for Tocsin.
 @main
@@ -11,6 +12,7 @@ struct Tocsinctl: ParsableCommand {
             /etc/tocsin/rules, /var/spool/tocsin, /run/tocsin/events.sock and /var/lib/tocsin, or
             the TOCSIN_RULES, TOCSIN_SPOOL, TOCSIN_SOCKET and TOCSIN_STATE environment variables.
             """,
+        version: TocsinVersion.current,
         subcommands: [
             SubmitCommand.self, AckCommand.self, ResolveCommand.self, NoteCommand.self, ListCommand.self, ShowCommand.self,
             StatusCommand.self, ExportCommand.self, CheckCommand.self, TestCommand.self, DrillCommand.self,

@@ -18,7 +18,8 @@ struct TocsindCommand: ParsableCommand {
 
             Each option can also be set in the environment as TOCSIN_<NAME>, e.g.
             TOCSIN_RULES=/etc/tocsin/rules or TOCSIN_MAIL_DROP=/tmp/maildir.
-            """)
+            """,
+        version: TocsinVersion.current)
 
     @Option(help: ArgumentHelp("Rule files (every *.rules). Default: /etc/tocsin/rules.", valueName: "DIR"))
     var rules: String?
