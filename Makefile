@@ -10,7 +10,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
 
-.PHONY: all build release test run install deps test-deps clean
+.PHONY: all build release test run install torture deps test-deps clean
 
 all: build
 
@@ -29,6 +29,11 @@ release: deps
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 scripts/torture.py --cycles 15 --max-run 0.6
+
+# Crash torture: 200 SIGKILL/restart cycles under load from the socket and the spool.
+torture: build test-deps
+	python3 scripts/torture.py --cycles 200 --max-run 0.6
 
 # The daemon in the foreground on an embedded default: state, spool, socket and a Maildir
 # of the mails it "sends" under ./.run, with the shipped rules.

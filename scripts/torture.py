@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Crash torture for tocsind (issue 4): feed it from the socket and the spool at full speed,
+kill it with SIGKILL at random instants, restart, repeat; then check the guarantees of
+SPEC §4, §5 and §11 and print the figures.
+
+  every event answered `ok` is in the store;   every spool file deleted was applied;
+  no spool file was applied twice;              no step fired twice;
+  every step that fell due was delivered at least once (by Message-ID).
+"""
+import argparse, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
+
+p = argparse.ArgumentParser()
+p.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", ".build", "debug"))
+p.add_argument("--cycles", type=int, default=200)
+p.add_argument("--max-run", type=float, default=0.4, help="longest run before a kill, seconds")
+p.add_argument("--seed", type=int, default=None)
+args = p.parse_args()
+seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+rng = random.Random(seed)
+
+root = tempfile.mkdtemp(prefix="tocsin-torture-")
+rules, spool, state = f"{root}/rules", f"{root}/spool", f"{root}/state"
+sock, log = f"{root}/events.sock", f"{root}/deliveries.log"
+os.makedirs(rules)
+stub = f"{root}/sendmail"
+with open(stub, "w") as f:
+    f.write(f"""#!/bin/sh
+while IFS= read -r line; do
+  case "$line" in "Message-ID: <"*) id=${{line#Message-ID: <}}; id=${{id%>}};; esac
+done
+printf '%s\\n' "$id" >> {log}
+""")
+os.chmod(stub, 0o755)
+with open(f"{rules}/torture.rules", "w") as f:
+    f.write("set storm-window 0s\ncontact sink mail sink@example.org\n"
+            "rule fault\n  match kind=fault\n  after 0m notify sink\n  after 1s notify sink\n")
+for sub in ("tmp", "new", "failed"):
+    os.makedirs(f"{spool}/{sub}", exist_ok=True)
+
+acked_socket, spool_written, counter = set(), {}, [0]
+lock = threading.Lock()
+
+def start():
+    env = dict(os.environ)
+    env.pop("NOTIFY_SOCKET", None)
+    proc = subprocess.Popen([f"{args.bin}/tocsind", "--rules", rules, "--spool", spool, "--socket", sock,
+                             "--state", state, "--sendmail", stub, "--first-retry", "1s"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            s = socket.socket(socket.AF_UNIX); s.connect(sock); s.close(); return proc
+        except OSError:
+            time.sleep(0.01)
+    proc.kill(); sys.exit("tocsind did not start")
+
+def next_id(prefix):
+    with lock:
+        counter[0] += 1
+        return f"{prefix}{counter[0]}"
+
+def socket_feeder(stop):
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(sock); s.settimeout(2)
+    except OSError:
+        return
+    sent = []
+    def reader():
+        buf = b""
+        i = 0
+        while True:
+            try:
+                data = s.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                if line.startswith(b"ok"):
+                    with lock: acked_socket.add(sent[i])
+                i += 1
+    t = threading.Thread(target=reader); t.start()
+    while not stop.is_set():
+        batch = [next_id("s") for _ in range(50)]
+        sent.extend(batch)
+        try:
+            s.sendall("".join(f"kind=fault id={i}\n" for i in batch).encode())
+        except OSError:
+            break
+    t.join(timeout=3)
+    s.close()
+
+def spool_feeder(stop):
+    while not stop.is_set():
+        name = next_id("file")
+        ids = [next_id("p") for _ in range(rng.randint(1, 5))]
+        tmp = f"{spool}/tmp/{name}"
+        with open(tmp, "w") as f:
+            f.write("".join(f"kind=fault id={i}\n" for i in ids))
+            f.flush(); os.fsync(f.fileno())
+        os.rename(tmp, f"{spool}/new/{name}")
+        with lock: spool_written[name] = ids
+        time.sleep(0.002)
+
+t0 = time.time()
+for cycle in range(args.cycles):
+    proc = start()
+    stop = threading.Event()
+    feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,))]
+    for t in feeders: t.start()
+    time.sleep(rng.uniform(0.01, args.max_run))
+    proc.send_signal(signal.SIGKILL); proc.wait()
+    stop.set()
+    for t in feeders: t.join()
+
+# A last, calm run: let every due step fire and every queued mail go out.
+proc = start()
+time.sleep(1.5)
+deadline = time.time() + 300
+while time.time() < deadline:
+    probe = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
+    pending = probe.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'held')").fetchone()[0]
+    probe.close()
+    if pending == 0:
+        break
+    time.sleep(0.5)
+proc.terminate(); proc.wait()
+
+db = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
+counts = dict(db.execute("SELECT id, COUNT(*) FROM incidents GROUP BY id"))
+repeats = dict(db.execute("SELECT id, MAX(count) FROM incidents GROUP BY id"))
+steps = db.execute("SELECT incident, detail, COUNT(*) FROM timeline WHERE what='step' GROUP BY incident, detail HAVING COUNT(*) > 1").fetchall()
+instance = db.execute("SELECT value FROM meta WHERE key='instance'").fetchone()[0]
+incidents = db.execute("SELECT number, began FROM incidents").fetchall()
+delivered = set(open(log).read().split()) if os.path.exists(log) else set()
+
+lost_socket = [i for i in acked_socket if i not in counts]
+left_in_new = os.listdir(f"{spool}/new")
+failed = [n for n in os.listdir(f"{spool}/failed")]
+applied_files = [n for n in spool_written if n not in left_in_new]
+lost_spool = [n for n in applied_files if any(i not in counts for i in spool_written[n])]
+twice = [i for i, c in repeats.items() if c > 1] + [i for i, c in counts.items() if c > 1]
+missing = []
+for number, began in incidents:
+    for step in ("s1", "s2"):
+        mid = f"tocsin.{instance}.{number}.fault.{step}.sink@"
+        if not any(d.startswith(mid) for d in delivered):
+            missing.append(mid)
+
+print(f"torture: seed={seed} cycles={args.cycles} seconds={time.time() - t0:.0f}")
+print(f"  socket events acknowledged: {len(acked_socket)}   lost: {len(lost_socket)}")
+print(f"  spool files written: {len(spool_written)}   applied: {len(applied_files)}   lost: {len(lost_spool)}   left in new/: {len(left_in_new)}   failed: {len(failed)}")
+print(f"  incidents stored: {len(counts)}   applied twice: {len(twice)}")
+print(f"  steps fired twice: {len(steps)}   due steps never delivered: {len(missing)}   deliveries: {len(open(log).read().split()) if os.path.exists(log) else 0} ({len(delivered)} distinct Message-IDs)")
+ok = not (lost_socket or lost_spool or left_in_new or failed or twice or steps or missing)
+print("torture: " + ("PASS" if ok else "FAIL") + f" (state kept in {root})")
+if ok:
+    subprocess.run(["rm", "-rf", root])
+sys.exit(0 if ok else 1)
