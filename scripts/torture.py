@@ -33,7 +33,7 @@ printf '%s\\n' "$id" >> {log}
 os.chmod(stub, 0o755)
 with open(f"{rules}/torture.rules", "w") as f:
     f.write("set storm-window 0s\ncontact sink mail sink@example.org\n"
-            "rule fault\n  match kind=fault\n  after 0m notify sink\n  after 1s notify sink\n")
+            "rule fault\n  match kind=fault severity=1\n  after 0m notify sink\n  after 1s notify sink\n")
 for sub in ("tmp", "new", "failed"):
     os.makedirs(f"{spool}/{sub}", exist_ok=True)
 
@@ -86,7 +86,7 @@ def socket_feeder(stop):
         batch = [next_id("s") for _ in range(50)]
         sent.extend(batch)
         try:
-            s.sendall("".join(f"kind=fault id={i}\n" for i in batch).encode())
+            s.sendall("".join(f"kind=fault severity={rng.randint(1, 10)} id={i}\n" for i in batch).encode())
         except OSError:
             break
     t.join(timeout=3)
@@ -98,7 +98,7 @@ def spool_feeder(stop):
         ids = [next_id("p") for _ in range(rng.randint(1, 5))]
         tmp = f"{spool}/tmp/{name}"
         with open(tmp, "w") as f:
-            f.write("".join(f"kind=fault id={i}\n" for i in ids))
+            f.write("".join(f"kind=fault severity={rng.randint(1, 10)} id={i}\n" for i in ids))
             f.flush(); os.fsync(f.fileno())
         os.rename(tmp, f"{spool}/new/{name}")
         with lock: spool_written[name] = ids
@@ -118,7 +118,7 @@ for cycle in range(args.cycles):
 # A last, calm run: let every due step fire and every queued mail go out.
 proc = start()
 time.sleep(1.5)
-deadline = time.time() + 300
+deadline = time.time() + 600
 while time.time() < deadline:
     probe = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
     pending = probe.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'held')").fetchone()[0]
@@ -133,7 +133,7 @@ counts = dict(db.execute("SELECT id, COUNT(*) FROM incidents GROUP BY id"))
 repeats = dict(db.execute("SELECT id, MAX(count) FROM incidents GROUP BY id"))
 steps = db.execute("SELECT incident, detail, COUNT(*) FROM timeline WHERE what='step' GROUP BY incident, detail HAVING COUNT(*) > 1").fetchall()
 instance = db.execute("SELECT value FROM meta WHERE key='instance'").fetchone()[0]
-incidents = db.execute("SELECT number, began FROM incidents").fetchall()
+incidents = db.execute("SELECT number, began FROM incidents WHERE rule = 'fault'").fetchall()
 delivered = set(open(log).read().split()) if os.path.exists(log) else set()
 
 lost_socket = [i for i in acked_socket if i not in counts]

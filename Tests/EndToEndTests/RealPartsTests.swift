@@ -227,3 +227,33 @@ struct NotificationTests {
         #expect(status.contains("timed out after 1s and was killed"))
     }
 }
+
+@Suite("tocsind without a journal", .serialized)
+struct NoJournalTests {
+    @Test("with the journal socket gone, every decision still goes to stderr with <N> priority prefixes")
+    func noJournal() throws {
+        let d = try DaemonProcess(rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 0m notify a\n")
+        let log = d.root.appendingPathComponent("stderr.log")
+        let script = """
+            mount -t tmpfs tmpfs /run/systemd/journal && exec "$0" "$@" 2>\(log.path)
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        p.arguments = [
+            "-m", "sh", "-c", script, Binaries.directory.appendingPathComponent("tocsind").path, "--rules", d.rulesDir.path,
+            "--state", d.state.path, "--spool", d.spool.path, "--socket", d.socketPath, "--mail-drop", d.maildir.path,
+        ]
+        try p.run()
+        defer {
+            p.terminate()
+            p.waitUntilExit()
+        }
+        #expect(eventually(10) { FileManager.default.fileExists(atPath: d.socketPath) })
+        usleep(200_000)
+        #expect(try d.send("kind=fault id=nj") == "ok incident=1 id=nj state=open")
+        #expect(eventually(5) { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("<6>notified a:") })
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("<5>incident #1 nj opened: - (rule r) [TOCSIN_INCIDENT=1 TOCSIN_ID=nj TOCSIN_KIND=fault TOCSIN_RULE=r]"))
+        #expect(text.contains("<6>event accepted: open #1 nj (socket)"))
+    }
+}
