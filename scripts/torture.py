@@ -154,8 +154,11 @@ print(f"  socket events acknowledged: {len(acked_socket)}   lost: {len(lost_sock
 print(f"  spool files written: {len(spool_written)}   applied: {len(applied_files)}   lost: {len(lost_spool)}   left in new/: {len(left_in_new)}   failed: {len(failed)}")
 print(f"  incidents stored: {len(counts)}   applied twice: {len(twice)}")
 print(f"  steps fired twice: {len(steps)}   due steps never delivered: {len(missing)}   deliveries: {len(open(log).read().split()) if os.path.exists(log) else 0} ({len(delivered)} distinct Message-IDs)")
-ok = not (lost_socket or lost_spool or left_in_new or failed or twice or steps or missing)
-print("torture: " + ("PASS" if ok else "FAIL") + f" (state kept in {root})")
+checks = [not lost_socket, not lost_spool, not left_in_new, not failed, not twice, not steps, not missing]
+ok = all(checks)
 if ok:
     subprocess.run(["rm", "-rf", root])
+else:
+    print(f"torture: FAIL, state kept in {root}")
+print(f"torture: {sum(checks)} passed, {len(checks) - sum(checks)} failed")
 sys.exit(0 if ok else 1)
