@@ -10,7 +10,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
 
-.PHONY: all build release test run install torture deps test-deps clean
+.PHONY: all build release test run install torture fuzz deps test-deps clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 scripts/torture.py --cycles 15 --max-run 0.6
+
+# libFuzzer on the event parser, the rule compiler and the mail renderer (FUZZ_SECONDS each).
+fuzz:
+	Fuzz/run.sh
 
 # Crash torture: 200 SIGKILL/restart cycles under load from the socket and the spool.
 torture: build test-deps

@@ -61,6 +61,16 @@ struct MailMessageTests {
         #expect((parsed["_maxline"] as? Int ?? 999) <= 998)
     }
 
+    @Test("regression (fuzzer): a body that starts with a combining mark keeps its blank line after the headers")
+    func combiningMarkAfterNewline() throws {
+        let body = "\u{0612}h^ 核心\n\u{0301}second line\n"
+        let text = message(subject: "s", body: body).rendered()
+        #expect(text.utf8.count > 0)
+        let parsed = try PythonEmail.parse(text)
+        #expect(parsed["_body"] as? String == body)
+        #expect((parsed["_defects"] as? [String])?.isEmpty == true)
+    }
+
     @Test("encoded-words never split a UTF-8 character and stay within 75 characters")
     func encodedWords() {
         let words = EncodedWord.encodedWords(String(repeating: "故障😀", count: 30))

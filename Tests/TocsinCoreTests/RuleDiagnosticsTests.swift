@@ -133,6 +133,12 @@ struct RuleDiagnosticsTests {
             """)
     }
 
+    @Test("regression (fuzzer): a combining mark at the start of a line does not shift line numbers")
+    func combiningMarkLineNumbers() {
+        let out = check("# comment\n\u{0301}x\nbogus here\n")
+        #expect(out.contains("rules/faults.rules:3:1: error: unknown statement 'bogus'"))
+    }
+
     @Test("the caret lines up under Chinese text")
     func caretAfterChinese() {
         let out = check("""

@@ -46,8 +46,11 @@ public struct SourceFile: Sendable {
     public init(name: String, text: String) {
         self.name = name
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        // Split on the newline scalar, not on Characters: a combining mark after "\n" would
+        // otherwise glue two lines into one grapheme and shift every line number after it.
+        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            let line = Substring(String(String.UnicodeScalarView(scalars)))
+            return line.unicodeScalars.last == "\r" ? Substring(String(String.UnicodeScalarView(line.unicodeScalars.dropLast()))) : line
         }
     }
 }

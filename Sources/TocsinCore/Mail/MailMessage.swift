@@ -88,7 +88,7 @@ public struct MailMessage: Sendable {
     static func encodeBody(_ body: String) -> (String, String) {
         var text = body.replacingLineEndings()
         if !text.hasSuffix("\n") { text += "\n" }
-        let tooLong = text.split(separator: "\n", omittingEmptySubsequences: false).contains { $0.utf8.count > 998 }
+        let tooLong = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).contains { $0.count > 998 }
         return tooLong ? ("quoted-printable", QuotedPrintable.encode(text)) : ("8bit", text)
     }
 }
@@ -123,9 +123,9 @@ extension String {
 enum QuotedPrintable {
     static func encode(_ text: String) -> String {
         var out = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             var length = 0
-            for byte in line.utf8 {
+            for byte in line {
                 let piece: String
                 if (byte >= 33 && byte <= 126 && byte != 61) || byte == 32 {
                     piece = String(UnicodeScalar(byte))
