@@ -79,12 +79,6 @@ enum CSV {
         var text = TerminalText.safe(value)
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" } || text.hasPrefix(" ") || text.hasSuffix(" ")
-        return needsQuotes ? "\"" + text.replacingOccurrences("\"", "\"\"") + "\"" : text
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+        return needsQuotes ? "\"" + text.replacingOccurrences("\"", with: "\"\"") + "\"" : text
     }
 }

@@ -40,9 +40,13 @@ extension Diagnostic {
     }
 }
 
-/// How many terminal columns a character takes: two for East Asian wide characters.
-enum DisplayWidth {
-    static func of(_ character: Character) -> Int {
+/// How many terminal columns text takes: two for East Asian wide characters.
+public enum DisplayWidth {
+    /// The columns of a whole string.
+    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+
+    /// The columns of one character.
+    public static func of(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         switch scalar.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,

@@ -378,7 +378,7 @@ public struct EscalationEngine: Sendable {
 }
 
 extension Event {
-    /// The event without the fields that only steer processing (`action`, `by`, `cause`).
+    /// The event without `action`, which only steers processing and is not kept as a field.
     var withoutControlFields: Event {
         var copy = self
         copy.remove("action")

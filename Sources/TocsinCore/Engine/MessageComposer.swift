@@ -221,7 +221,8 @@ public enum ShellWord {
 }
 
 extension String {
-    func replacingOccurrences(_ target: String, with replacement: String) -> String {
+    /// The string with every occurrence of `target` replaced (without Foundation).
+    public func replacingOccurrences(_ target: String, with replacement: String) -> String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

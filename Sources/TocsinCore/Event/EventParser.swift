@@ -7,10 +7,12 @@ public enum EventParser {
     /// "`at` more than 5 minutes in the future" check.
     public static func parse(_ line: String, now: Timestamp) throws(EventError) -> Event {
         var copy = line
-        let result = copy.withUTF8 { buffer in
-            Result { () throws(EventError) -> Event in try parse(bytes: UnsafeRawBufferPointer(buffer), now: now) }
-        }
-        return try result.get()
+        return try copy.withUTF8 { result(bytes: UnsafeRawBufferPointer($0), now: now) }.get()
+    }
+
+    /// Parses one line of bytes into an event or the reason it was refused.
+    public static func result(bytes: UnsafeRawBufferPointer, now: Timestamp) -> Result<Event, EventError> {
+        Result { () throws(EventError) -> Event in try parse(bytes: bytes, now: now) }
     }
 
     /// Parses one line of bytes (without its newline).
@@ -104,10 +106,9 @@ public enum EventParser {
             let isC0 = (byte < 0x20 && byte != 0x09) || byte == 0x7F
             let isC1 = previous == 0xC2 && byte >= 0x80 && byte <= 0x9F
             if isC0 || isC1 {
-                let code = isC1 ? UInt32(byte) : UInt32(byte)
                 throw EventError(
                     field: key,
-                    "\(key) contains the control character U+\(FieldText.hex4(code)); only tab is allowed")
+                    "\(key) contains the control character U+\(FieldText.hex4(UInt32(byte))); only tab is allowed")
             }
             previous = byte
         }
@@ -149,12 +150,11 @@ public enum EventParser {
             throw EventError(field: "kind", "kind is required to open an incident (e.g. kind=fault)")
         }
         if let severity = event["severity"] {
-            guard let value = Int(severity), value >= 0, severity.utf8.first != 0x2B else {
+            guard (Int(severity) ?? -1) >= 0, severity.utf8.first != 0x2B else {
                 throw EventError(
                     field: "severity",
                     "severity must be an integer, got \"\(FieldText.quoted(severity))\"")
             }
-            _ = value
         }
         if let at = event["at"] {
             guard let time = parseTime(at) else {

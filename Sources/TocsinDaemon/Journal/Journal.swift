@@ -19,9 +19,6 @@ public final class Journal: @unchecked Sendable {
         self.useJournal = !forceStderr && stat("/run/systemd/journal/socket", &st) == 0
     }
 
-    /// Whether entries go to journald.
-    public var isJournal: Bool { useJournal }
-
     /// Writes one entry.
     public func write(_ entry: JournalEntry) {
         if useJournal, send(entry) >= 0 { return }

@@ -32,11 +32,9 @@ struct DeliveryMethod: Sendable {
 
     func deliver(_ job: DeliveryJob) -> DeliveryResult {
         switch job.channel {
-        case .mail(let addresses):
+        case .mail:
             if let mailDrop { return DeliveryResult(messageID: job.messageID, failure: drop(job, into: mailDrop)) }
-            // -t: recipients from To:; -oi: a lone "." is not the end. The addresses come
-            // from the rule file only, and are on To: already.
-            _ = addresses
+            // -t: recipients from To: (the rule file's addresses); -oi: a lone "." is not the end.
             let outcome = ChildProcess.run(
                 path: sendmail, arguments: ["-t", "-oi"], environment: ["PATH": DeliveryMethod.basePath, "LANG": "C.UTF-8"],
                 input: job.content, timeoutMilliseconds: timeoutMilliseconds)

@@ -89,9 +89,7 @@ extension Daemon {
             reject(framing, source: source, connection: line.connection, effects: &effects)
             return
         }
-        let parsed = line.bytes.withUnsafeBytes { bytes in
-            Result { () throws(EventError) -> Event in try EventParser.parse(bytes: bytes, now: now) }
-        }
+        let parsed = line.bytes.withUnsafeBytes { EventParser.result(bytes: $0, now: now) }
         let event: Event
         switch parsed {
         case .success(let e): event = e
@@ -118,12 +116,13 @@ extension Daemon {
     }
 
     private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+        let line = event.logfmt
         try store.appendTimeline(
-            incident: receipt.incident, at: now, what: event.action.rawValue, detail: event.logfmt, source: source.name,
+            incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
             uid: source.uid, pid: source.pid)
         var fields: [(String, String)] = [
             ("TOCSIN_INCIDENT", receipt.incident.description), ("TOCSIN_ID", receipt.id),
-            ("TOCSIN_ACTION", event.action.rawValue), ("TOCSIN_SOURCE", source.name), ("TOCSIN_EVENT", event.logfmt),
+            ("TOCSIN_ACTION", event.action.rawValue), ("TOCSIN_SOURCE", source.name), ("TOCSIN_EVENT", line),
         ]
         if let kind = event.kind { fields.append(("TOCSIN_KIND", kind)) }
         if let severity = event.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
@@ -160,9 +159,7 @@ extension Daemon {
             if end > start, bytes[end - 1] == 0x0D { end -= 1 }
             let isBlank = bytes[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 }
             if !isBlank {
-                let result = bytes[start..<end].withUnsafeBytes { raw in
-                    Result { () throws(EventError) -> Event in try EventParser.parse(bytes: raw, now: now) }
-                }
+                let result = bytes[start..<end].withUnsafeBytes { EventParser.result(bytes: $0, now: now) }
                 switch result {
                 case .success(let event): events.append(event)
                 case .failure(let error): problem = "line \(lineNumber): \(error.message)"
