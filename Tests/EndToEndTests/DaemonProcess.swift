@@ -11,6 +11,8 @@ final class DaemonProcess {
     var stderrFile: URL { root.appendingPathComponent("stderr.log") }
     var extraArguments: [String]
     var environment: [String: String]
+    /// A command tocsind is started through (e.g. a sandbox), before its path and arguments.
+    var launcher: [String] = []
 
     var rulesDir: URL { root.appendingPathComponent("rules") }
     var socketPath: String { root.appendingPathComponent("events.sock").path }
@@ -36,10 +38,16 @@ final class DaemonProcess {
     /// Starts tocsind and waits for READY=1.
     func start(mailDrop: Bool = true) throws {
         let p = Process()
-        p.executableURL = Binaries.directory.appendingPathComponent("tocsind")
+        let tocsind = Binaries.directory.appendingPathComponent("tocsind")
         var args = ["--rules", rulesDir.path, "--spool", spool.path, "--socket", socketPath, "--state", state.path]
         if mailDrop { args += ["--mail-drop", maildir.path] }
-        p.arguments = args + extraArguments
+        if let program = launcher.first {
+            p.executableURL = URL(fileURLWithPath: program)
+            p.arguments = Array(launcher.dropFirst()) + [tocsind.path] + args + extraArguments
+        } else {
+            p.executableURL = tocsind
+            p.arguments = args + extraArguments
+        }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TOCSIN_") }
         env["NOTIFY_SOCKET"] = notify.path
         for (k, v) in environment { env[k] = v }
@@ -61,11 +69,14 @@ final class DaemonProcess {
 
     var pid: Int32 { process?.processIdentifier ?? 0 }
 
-    /// SIGTERM and wait.
-    func stop() {
+    /// SIGTERM and wait; a clean stop exits 0 without a crash report.
+    func stop(sourceLocation: SourceLocation = #_sourceLocation) {
         guard let p = process, p.isRunning else { return }
         p.terminate()
         p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0,
+            "tocsind stopped with \(p.terminationReason == .exit ? "status" : "signal") \(p.terminationStatus): \(stderrText().suffix(3000))",
+            sourceLocation: sourceLocation)
     }
 
     /// SIGKILL and wait.
@@ -119,6 +130,21 @@ final class DaemonProcess {
     /// `tocsinctl` against this daemon.
     func ctl(_ arguments: [String]) throws -> Binaries.Result {
         try Binaries.tocsinctl(arguments, environment: ctlEnvironment)
+    }
+
+    /// The daemon's resident set size in kB, from /proc.
+    func residentKilobytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+    }
+
+    /// This daemon's journal entries (`journalctl -o json _PID=… MATCHES…`), parsed.
+    func journalEntries(_ matches: [String] = []) -> [[String: Any]] {
+        let journalctl = URL(fileURLWithPath: "/usr/bin/journalctl")
+        _ = try? Binaries.run(journalctl, ["--sync"])
+        let r = try? Binaries.run(journalctl, ["-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=tocsind", "_PID=\(pid)"] + matches)
+        return (r?.stdout ?? "").split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
     /// `tocsinctl list --json`, parsed.

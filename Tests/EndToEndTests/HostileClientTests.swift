@@ -38,6 +38,29 @@ struct HostileClientTests {
         #expect(try client.readLine() == "ok incident=1 id=fine state=open")
     }
 
+    @Test("a slow client sending a byte at a time holds up nobody and is answered when its line is whole")
+    func slowClient() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let slow = try LineClient(path: d.socketPath)
+        let line = "kind=fault id=slow summary=trickle\n"
+        var fastReplies: [String] = []
+        var slowest = 0.0
+        for (i, byte) in line.enumerated() {
+            try slow.write(String(byte))
+            if i % 6 == 0 {
+                let start = Date()
+                fastReplies.append(try d.send("kind=fault id=fast\(i)"))
+                slowest = max(slowest, Date().timeIntervalSince(start))
+            }
+            usleep(100_000)
+        }
+        #expect(try slow.readLine() == "ok incident=\(fastReplies.count + 1) id=slow state=open")
+        #expect(fastReplies.allSatisfy { $0.hasPrefix("ok incident=") })
+        #expect(slowest < 1, "a polite client waited \(slowest) s behind the slow one")
+    }
+
     @Test("a half-closed client still gets every reply, including for a last line without newline")
     func halfClosed() throws {
         let d = try DaemonProcess(rules: rules)
@@ -72,9 +95,7 @@ struct HostileClientTests {
         let start = Date()
         #expect(try d.send("kind=fault id=polite") == "ok incident=2 id=polite state=open")
         #expect(Date().timeIntervalSince(start) < 2)
-        let rss = try String(contentsOfFile: "/proc/\(d.pid)/status", encoding: .utf8)
-            .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
-            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        let rss = d.residentKilobytes()
         #expect(rss < 200_000, "RSS \(rss) kB")
     }
 

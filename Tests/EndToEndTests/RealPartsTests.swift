@@ -24,20 +24,9 @@ struct RealPartsTests {
         try d.start(mailDrop: false)
         defer { d.stop() }
         _ = try d.send(#"kind=fault severity=2 id=\#(tag) summary="核心系统无法登录""#)
-        let script = """
-            import mailbox, json, sys
-            out = []
-            for m in mailbox.mbox('/var/mail/mailsink'):
-                if m.get('X-Tocsin-Step') is None: continue
-                from email import message_from_bytes, policy
-                p = message_from_bytes(m.as_bytes(), policy=policy.default)
-                out.append({'subject': str(p['subject']), 'id': str(p['message-id']), 'reply': str(p.get('in-reply-to') or ''), 'refs': str(p.get('references') or ''), 'auto': str(p['auto-submitted']), 'body': p.get_content()})
-            print(json.dumps([o for o in out if '\(tag)' in o['body']]))
-            """
         var mails: [[String: String]] = []
-        let found = try eventually(30) {
-            let r = try Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
-            mails = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]]) ?? []
+        let found = eventually(30) {
+            mails = Self.mailsinkMessages(containing: tag)
             return mails.count >= 2
         }
         #expect(found, "exim delivered \(mails.count) of 2 mails")
@@ -51,6 +40,23 @@ struct RealPartsTests {
         #expect(second?["refs"] == first?["id"])
     }
 
+    /// The Tocsin mails in /var/mail/mailsink whose body contains `tag`, parsed by Python's
+    /// email package: subject, Message-ID, In-Reply-To, References, Auto-Submitted, body.
+    static func mailsinkMessages(containing tag: String) -> [[String: String]] {
+        let script = """
+            import mailbox, json
+            from email import message_from_bytes, policy
+            out = []
+            for m in mailbox.mbox('/var/mail/mailsink'):
+                if m.get('X-Tocsin-Step') is None: continue
+                p = message_from_bytes(m.as_bytes(), policy=policy.default)
+                out.append({'subject': str(p['subject']), 'id': str(p['message-id']), 'reply': str(p.get('in-reply-to') or ''), 'refs': str(p.get('references') or ''), 'auto': str(p['auto-submitted']), 'body': p.get_content()})
+            print(json.dumps([o for o in out if '\(tag)' in o['body']]))
+            """
+        let r = try? Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
+        return (try? JSONSerialization.jsonObject(with: Data((r?.stdout ?? "").utf8)) as? [[String: String]]) ?? []
+    }
+
     @Test("every decision is a journal entry: journalctl TOCSIN_INCIDENT=N shows the incident's story")
     func journal() throws {
         let tag = "journal-\(Self.unique)"
@@ -61,12 +67,8 @@ struct RealPartsTests {
         #expect(reply == "ok incident=1 id=\(tag) state=open")
         _ = try d.send("action=resolve id=\(tag) cause=test")
         var entries: [[String: Any]] = []
-        let found = try eventually(10) {
-            _ = try? Binaries.run(URL(fileURLWithPath: "/usr/bin/journalctl"), ["--sync"])
-            let r = try Binaries.run(
-                URL(fileURLWithPath: "/usr/bin/journalctl"),
-                ["-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=tocsind", "TOCSIN_INCIDENT=1", "_PID=\(d.pid)"])
-            entries = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let found = eventually(10) {
+            entries = d.journalEntries(["TOCSIN_INCIDENT=1"])
             return entries.contains { $0["MESSAGE_ID"] as? String == "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d28" }
         }
         #expect(found)

@@ -217,7 +217,7 @@ extension Daemon {
             case .sent(let item):
                 try store.markSent(item.message.messageID, at: now, attempts: item.attempts)
                 try store.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
-                effects.journal.append(JournalEntry(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item)))
+                effects.journal.append(JournalEntry(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item, sent: true)))
             case .retry(let item):
                 try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: item.nextAttempt)
                 effects.journal.append(
@@ -232,7 +232,9 @@ extension Daemon {
         }
     }
 
-    func messageFields(_ item: OutboxItem) -> [(String, String)] {
+    /// The journal fields of a notification; a sent one carries its attempt count, not the
+    /// error of an earlier attempt.
+    func messageFields(_ item: OutboxItem, sent: Bool = false) -> [(String, String)] {
         let m = item.message
         var fields: [(String, String)] = [("TOCSIN_CONTACT", m.contact.rawValue), ("TOCSIN_MESSAGE_ID", m.messageID), ("TOCSIN_STEP", m.step)]
         if let incident = m.incident { fields.append(("TOCSIN_INCIDENT", incident.description)) }
@@ -240,7 +242,8 @@ extension Daemon {
         if let kind = m.kind { fields.append(("TOCSIN_KIND", kind)) }
         if let severity = m.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
         if let rule = m.rule { fields.append(("TOCSIN_RULE", rule.rawValue)) }
-        if let error = item.lastError { fields.append(("TOCSIN_ERROR", error)) }
+        fields.append(("TOCSIN_ATTEMPTS", String(item.attempts)))
+        if !sent, let error = item.lastError { fields.append(("TOCSIN_ERROR", error)) }
         return fields
     }
 }

@@ -128,6 +128,7 @@ public final class Daemon {
         journal.log(
             .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
             [("TOCSIN_RULES", paths.rules)])
+        warnAboutMissingPrograms(rules)
     }
 
     /// Runs until SIGTERM/SIGINT. Returns the exit status.
@@ -264,6 +265,7 @@ public final class Daemon {
         let actions = engine.reload(newRules, now: WallClock.now())
         commitActions(actions)
         journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])
+        warnAboutMissingPrograms(newRules)
         systemd.ready(status: statusLine())
     }
 

@@ -129,6 +129,7 @@ final class SpoolWatcher {
         let tmp = failedDirectory + "/." + name + ".error.tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         if fd >= 0 {
+            fchmod(fd, 0o640)  // readable by the operators' group, whatever the umask
             var text = reason + "\n"
             text.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
             fsync(fd)

@@ -17,10 +17,17 @@ public final class Store {
     /// The database path.
     public var path: String { db.path }
 
+    /// The database's mode: readable by the group (operators in group `tocsin` run
+    /// tocsinctl's reading commands), whatever the service's umask. SQLite gives the -wal
+    /// and -shm files the database file's mode.
+    public static let fileMode: mode_t = 0o640
+
     /// Opens (creating and migrating as needed) the store in `directory`, read-write.
     public init(directory: String) throws(StoreError) {
         let path = directory.hasSuffix("/") ? directory + Store.fileName : directory + "/" + Store.fileName
+        let created = access(path, F_OK) != 0
         db = try SQLiteDatabase(path: path, readOnly: false)
+        if created { chmod(path, Store.fileMode) }
         try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
         try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=4000", "configure")
         try migrate()
