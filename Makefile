@@ -2,6 +2,7 @@
 #   make test     install what is missing, build (warnings are errors), run every test
 #   make run      build and start tocsind in the foreground on ./.run (see README)
 #   make install  install binaries, units and rules (PREFIX, DESTDIR)
+#   make bench    release build against a load generator and Alertmanager (docs/performance.md)
 
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
@@ -10,7 +11,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
 
-.PHONY: all build release test run install torture fuzz deps test-deps clean
+.PHONY: all build release test run install torture fuzz bench deps test-deps clean
 
 all: build
 
@@ -34,6 +35,14 @@ test: test-deps
 # libFuzzer on the event parser, the rule compiler and the mail renderer (FUZZ_SECONDS each).
 fuzz:
 	Fuzz/run.sh
+
+# The benchmark: the release tocsind against bench/loadgen (C, built with the Swift
+# toolchain's clang), and Alertmanager from Debian in the same run. Not part of make test.
+BENCH_CC := $(firstword $(wildcard $(dir $(realpath $(shell command -v $(SWIFT))))clang) cc)
+bench: release test-deps
+	@mkdir -p .build
+	$(BENCH_CC) -O2 -Wall -Wextra -o .build/loadgen bench/loadgen.c -lpthread
+	python3 scripts/bench.py
 
 # Crash torture: 200 SIGKILL/restart cycles under load from the socket and the spool.
 torture: build test-deps

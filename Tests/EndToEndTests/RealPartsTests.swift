@@ -87,6 +87,25 @@ struct RealPartsTests {
         #expect(step?["TOCSIN_CONTACT"] as? String == "a")
     }
 
+    @Test("a storm of 6,000 events: the journal gets its budget (shared by all routine entries) and a summary; the store gets every one")
+    func journalStorm() throws {
+        let d = try DaemonProcess(rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n")
+        try d.start()
+        defer { d.stop() }
+        let replies = try d.send((0..<6000).map { "kind=fault id=storm-\($0)" })
+        #expect(replies.allSatisfy { $0.hasPrefix("ok incident=") })
+        var entries: [[String: Any]] = []
+        #expect(eventually(10) {
+            entries = d.journalEntries(["MESSAGE_ID=6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d23"])
+            return entries.contains { $0["TOCSIN_SUPPRESSED"] != nil }
+        }, "no summary of the entries held back")
+        let written = entries.filter { $0["TOCSIN_SUPPRESSED"] == nil }.count
+        let suppressed = entries.compactMap { ($0["TOCSIN_SUPPRESSED"] as? String).flatMap { Int($0) } }.reduce(0, +)
+        #expect(written >= 900 && written < 3000, "\(written) \"incident opened\" entries written")
+        #expect(written + suppressed == 6000, "written \(written) + summarized \(suppressed)")
+        #expect(try d.incidents().count == 6000)
+    }
+
     @Test("the socket passed by systemd-socket-activate is used")
     func socketActivation() throws {
         let d = try DaemonProcess(rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n")

@@ -10,36 +10,32 @@ extension Daemon {
                 try store.save(incident)
                 let rule = incident.rule.map { "rule \($0)" } ?? "no rule matches"
                 try store.appendTimeline(incident: incident.number, at: now, what: "opened", detail: rule)
-                effects.journal.append(
-                    JournalEntry(
+                note(
                         .incidentOpened, incident.rule == nil ? .warning : .notice,
                         "incident #\(incident.number) \(incident.id) opened: \(incident.summary ?? "-") (\(rule))",
-                        fields: incidentFields(incident)))
+                        fields: incidentFields(incident), into: &effects)
             case .deduplicated(let incident), .noted(let incident):
                 try store.save(incident)
             case .moved(let incident, let from):
                 try store.save(incident)
                 let detail = "from rule \(from?.rawValue ?? "none") to \(incident.rule?.rawValue ?? "none")"
                 try store.appendTimeline(incident: incident.number, at: now, what: "moved", detail: detail)
-                effects.journal.append(JournalEntry(.incidentMoved, .notice, "incident #\(incident.number) \(incident.id) moved \(detail)", fields: incidentFields(incident)))
+                note(.incidentMoved, .notice, "incident #\(incident.number) \(incident.id) moved \(detail)", fields: incidentFields(incident), into: &effects)
             case .acknowledged(let incident):
                 try store.save(incident)
-                effects.journal.append(
-                    JournalEntry(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id) acknowledged by \(incident.ackedBy ?? "-")", fields: incidentFields(incident)))
+                note(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id) acknowledged by \(incident.ackedBy ?? "-")", fields: incidentFields(incident), into: &effects)
             case .resolved(let incident):
                 try store.save(incident)
                 let detail = "cause: \(incident.cause ?? "-"), by: \(incident.resolvedBy ?? "-")"
                 try store.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
-                effects.journal.append(
-                    JournalEntry(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident)))
+                note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
             case .stepFired(let incident, let firing):
                 try store.save(incident)
                 let contacts = firing.contacts.map(\.rawValue).joined(separator: " ")
                 try store.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
-                var fields = incidentFields(incident)
-                fields += [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts)]
-                effects.journal.append(
-                    JournalEntry(.stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts)", fields: fields))
+                note(
+                    .stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts)",
+                    fields: incidentFields(incident) + [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts)], into: &effects)
             case .send(let message):
                 try queue(message, now: now, effects: &effects)
             case .hold(let held):

@@ -77,6 +77,16 @@ extension Daemon {
         }
     }
 
+    /// Queues a journal entry for after the commit when the journal budget admits it; the
+    /// message and fields are only built when it does.
+    func note(
+        _ kind: JournalMessage, _ priority: JournalPriority, _ message: @autoclosure () -> String,
+        fields: @autoclosure () -> [(String, String)] = [], into effects: inout RoundEffects
+    ) {
+        guard journalBudget.admits(kind, priority, now: WallClock.monotonicMilliseconds()) else { return }
+        effects.journal.append(JournalEntry(kind, priority, message(), fields: fields()))
+    }
+
     static func errorReply(_ reason: String) -> String { "error reason=" + Event.logfmtQuoted(reason) }
 
     static func okReply(_ receipt: Receipt) -> String {
@@ -112,7 +122,7 @@ extension Daemon {
         var fields: [(String, String)] = [("TOCSIN_SOURCE", source.name), ("TOCSIN_REASON", reason)]
         if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
         if let pid = source.pid { fields.append(("TOCSIN_PEER_PID", String(pid))) }
-        effects.journal.append(JournalEntry(.inputRejected, .warning, "event rejected (\(source.name)): \(reason)", fields: fields))
+        note(.inputRejected, .warning, "event rejected (\(source.name)): \(reason)", fields: fields, into: &effects)
     }
 
     private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
@@ -120,6 +130,12 @@ extension Daemon {
         try store.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
             uid: source.uid, pid: source.pid)
+        note(
+            .eventAccepted, .info, "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))",
+            fields: Daemon.acceptedFields(event, receipt, source: source, line: line), into: &effects)
+    }
+
+    private static func acceptedFields(_ event: Event, _ receipt: Receipt, source: EventSource, line: String) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("TOCSIN_INCIDENT", receipt.incident.description), ("TOCSIN_ID", receipt.id),
             ("TOCSIN_ACTION", event.action.rawValue), ("TOCSIN_SOURCE", source.name), ("TOCSIN_EVENT", line),
@@ -128,8 +144,7 @@ extension Daemon {
         if let severity = event.severity { fields.append(("TOCSIN_SEVERITY", String(severity))) }
         if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
         if let pid = source.pid { fields.append(("TOCSIN_PEER_PID", String(pid))) }
-        effects.journal.append(
-            JournalEntry(.eventAccepted, .info, "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))", fields: fields))
+        return fields
     }
 
     /// A spool file: all of its lines, or none of them.
@@ -139,7 +154,7 @@ extension Daemon {
         switch read {
         case .failure(let rejection):
             effects.spoolFailed.append((name, "\(name): \(rejection.message)"))
-            effects.journal.append(JournalEntry(.inputRejected, .warning, "spool file \(name) moved to failed/: \(rejection.message)", fields: [("TOCSIN_SOURCE", "spool:" + name)]))
+            note(.inputRejected, .warning, "spool file \(name) moved to failed/: \(rejection.message)", fields: [("TOCSIN_SOURCE", "spool:" + name)], into: &effects)
             return
         case .success(let f): file = f
         }
@@ -171,8 +186,7 @@ extension Daemon {
         if problem == nil { problem = sequenceProblem(events) }
         if let problem {
             effects.spoolFailed.append((name, "\(name): \(problem)"))
-            effects.journal.append(
-                JournalEntry(.inputRejected, .warning, "spool file \(name) moved to failed/: \(problem)", fields: [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", problem)]))
+            note(.inputRejected, .warning, "spool file \(name) moved to failed/: \(problem)", fields: [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", problem)], into: &effects)
             return
         }
         let source = EventSource(name: "spool:" + name)
@@ -217,17 +231,15 @@ extension Daemon {
             case .sent(let item):
                 try store.markSent(item.message.messageID, at: now, attempts: item.attempts)
                 try store.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
-                effects.journal.append(JournalEntry(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item, sent: true)))
+                note(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item, sent: true), into: &effects)
             case .retry(let item):
                 try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: item.nextAttempt)
-                effects.journal.append(
-                    JournalEntry(.notificationFailed, .warning, "notifying \(item.message.contact) failed (attempt \(item.attempts), will retry): \(item.lastError ?? "-")", fields: messageFields(item)))
+                note(.notificationFailed, .warning, "notifying \(item.message.contact) failed (attempt \(item.attempts), will retry): \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
             case .failed(let item):
                 failedCount += 1
                 try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: nil)
                 try store.appendTimeline(incident: item.message.incident, at: now, what: "failed", detail: "\(item.message.contact): \(item.lastError ?? "-")")
-                effects.journal.append(
-                    JournalEntry(.notificationFailed, .error, "gave up notifying \(item.message.contact) after \(item.attempts) attempts: \(item.lastError ?? "-")", fields: messageFields(item)))
+                note(.notificationFailed, .error, "gave up notifying \(item.message.contact) after \(item.attempts) attempts: \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
             }
         }
     }

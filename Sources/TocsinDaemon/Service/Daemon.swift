@@ -21,6 +21,8 @@ public struct StartupError: Error, CustomStringConvertible {
 public final class Daemon {
     let configuration: DaemonConfiguration
     let journal: Journal
+    /// How many routine journal entries may be written now (a storm is summarized).
+    var journalBudget = JournalBudget(now: WallClock.monotonicMilliseconds())
     let systemd = SystemdNotifier()
     let loop: EventLoop
     let store: Store
@@ -177,6 +179,7 @@ public final class Daemon {
             let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
             let names = storeReady ? spool.take(256) : []
             round(lines: lines, spoolNames: names)
+            for entry in journalBudget.summaries(now: WallClock.monotonicMilliseconds()) { journal.write(entry) }
             socket.flushAll()
             outbox.dispatch(now: WallClock.now())
             heartbeat(mono)

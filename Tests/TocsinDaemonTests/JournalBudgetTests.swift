@@ -1,0 +1,47 @@
+import Testing
+import TocsinDaemon
+
+@Suite("Journal budget: a storm is summarized, not dropped at random by journald")
+struct JournalBudgetTests {
+    @Test("a burst of routine entries is written, the rest counted and summarized once a second")
+    func burstThenSummary() {
+        var budget = JournalBudget(perSecond: 200, burst: 2000, now: 0)
+        let admitted = (0..<5000).filter { _ in budget.admits(.incidentOpened, .notice, now: 0) }.count
+        #expect(admitted == 2000)
+        #expect(budget.summaries(now: 999).isEmpty, "at most one summary a second")
+        let summaries = budget.summaries(now: 1000)
+        #expect(summaries.count == 1)
+        #expect(summaries.first?.kind == .incidentOpened)
+        #expect(summaries.first?.message.hasPrefix("3000 \"incident opened\" entries not written to the journal in the last 1.0 s") == true)
+        #expect(summaries.first?.fields.first { $0.0 == "TOCSIN_SUPPRESSED" }?.1 == "3000")
+        #expect(budget.summaries(now: 3000).isEmpty, "nothing new to say")
+    }
+
+    @Test("the bucket refills at the sustained rate")
+    func refill() {
+        var budget = JournalBudget(perSecond: 200, burst: 2000, now: 0)
+        while budget.admits(.eventAccepted, .info, now: 0) {}
+        do { let ok = budget.admits(.eventAccepted, .info, now: 4); #expect(!ok) }
+        do { let ok = budget.admits(.eventAccepted, .info, now: 5); #expect(ok, "one token per 5 ms at 200/s") }
+        let inASecond = (0..<1000).filter { _ in budget.admits(.eventAccepted, .info, now: 1005) }.count
+        #expect(inASecond == 200)
+        let afterQuiet = (0..<5000).filter { _ in budget.admits(.eventAccepted, .info, now: 600_000) }.count
+        #expect(afterQuiet == 2000, "never more than the burst")
+    }
+
+    @Test("errors, failed notifications, rule loads and state changes are never held back")
+    func neverHeldBack() {
+        var budget = JournalBudget(perSecond: 1, burst: 1, now: 0)
+        do { let ok = budget.admits(.stepFired, .notice, now: 0); #expect(ok) }
+        do { let ok = budget.admits(.stepFired, .notice, now: 0); #expect(!ok) }
+        for _ in 0..<100 {
+            do { let ok = budget.admits(.notificationFailed, .warning, now: 0); #expect(ok) }
+            do { let ok = budget.admits(.inputRejected, .error, now: 0); #expect(ok) }
+            do { let ok = budget.admits(.rulesRejected, .error, now: 0); #expect(ok) }
+            do { let ok = budget.admits(.rulesLoaded, .info, now: 0); #expect(ok) }
+            do { let ok = budget.admits(.daemonState, .info, now: 0); #expect(ok) }
+        }
+        let summaries = budget.summaries(now: 1000)
+        #expect(summaries.map(\.kind) == [.stepFired])
+    }
+}

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""make bench: the release tocsind against bench/loadgen, and Alertmanager in the same run.
+
+Prints a table, then one last line of key=value figures (docs/performance.md). Every phase
+runs on a fresh temporary state directory on loopback, is bounded in count and time, and
+stops what it started.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOCSIND = os.path.join(ROOT, ".build/release/tocsind")
+LOADGEN = os.path.join(ROOT, ".build/loadgen")
+ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
+
+RULES = """\
+set storm-window 60s
+contact ops mail ops@example.org
+contact boss mail boss@example.org
+rule fault
+  match kind=fault
+  after {after} notify ops
+  after 2h notify boss
+"""
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_loadgen(*args, timeout=900):
+    out = subprocess.run([LOADGEN, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise SystemExit(f"loadgen {' '.join(map(str, args))} failed ({out.returncode}): {out.stdout} {out.stderr}")
+    return dict(kv.split("=", 1) for kv in out.stdout.split())
+
+
+class Tocsind:
+    """The release tocsind on a temporary directory, READY=1 observed on NOTIFY_SOCKET."""
+
+    def __init__(self, root, after="1h"):
+        self.root = root
+        self.rules = os.path.join(root, "rules")
+        self.state = os.path.join(root, "state")
+        self.spool = os.path.join(root, "spool")
+        self.socket = os.path.join(root, "events.sock")
+        self.maildir = os.path.join(root, "maildir")
+        os.makedirs(self.rules, exist_ok=True)
+        with open(os.path.join(self.rules, "bench.rules"), "w") as f:
+            f.write(RULES.format(after=after))
+        self.process = None
+        self.ready_seconds = None
+
+    def start(self):
+        notify_path = os.path.join(self.root, "notify.sock")
+        if os.path.exists(notify_path):
+            os.unlink(notify_path)
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(notify_path)
+        notify.settimeout(1)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOCSIN_")}
+        env["NOTIFY_SOCKET"] = notify_path
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [TOCSIND, "--rules", self.rules, "--state", self.state, "--spool", self.spool, "--socket", self.socket, "--mail-drop", self.maildir],
+            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "stderr.log"), "ab"))
+        deadline = started + 300
+        while time.monotonic() < deadline:
+            try:
+                message = notify.recv(4096).decode()
+            except socket.timeout:
+                if self.process.poll() is not None:
+                    raise SystemExit(f"tocsind exited ({self.process.returncode}); see {self.root}/stderr.log")
+                continue
+            if "READY=1" in message.split("\n"):
+                self.ready_seconds = time.monotonic() - started
+                notify.close()
+                return self
+        raise SystemExit("tocsind did not become ready in 300 s")
+
+    def rss_mb(self):
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def phase_socket(work, events, clients):
+    d = Tocsind(os.path.join(work, "socket")).start()
+    try:
+        r = run_loadgen("socket", d.socket, clients, events, 256, "s")
+        return float(r["eps"]), d.rss_mb()
+    finally:
+        d.stop()
+
+
+def phase_latency(work, rate, seconds):
+    d = Tocsind(os.path.join(work, "latency")).start()
+    try:
+        r = run_loadgen("rate", d.socket, rate, seconds, "l")
+        return float(r["p50_ms"]), float(r["p99_ms"]), float(r["max_ms"])
+    finally:
+        d.stop()
+
+
+def phase_spool(work, files):
+    d = Tocsind(os.path.join(work, "spool")).start()
+    try:
+        r = run_loadgen("spool", d.spool, files, "f")
+        return float(r["fps"])
+    finally:
+        d.stop()
+
+
+def phase_million(work, open_incidents, events, clients):
+    d = Tocsind(os.path.join(work, "million")).start()
+    try:
+        log(f"  filling {open_incidents:,} open incidents ...")
+        fill = run_loadgen("socket", d.socket, clients, open_incidents, 256, "m")
+        log(f"  filled at {float(fill['eps']):,.0f} events/s")
+        r = run_loadgen("socket", d.socket, clients, events, 256, "n")
+        eps = float(r["eps"])
+        rss = d.rss_mb()
+    finally:
+        d.stop()
+    d.start()
+    ready = d.ready_seconds
+    rss_after_restart = d.rss_mb()
+    d.stop()
+    return eps, max(rss, rss_after_restart), ready
+
+
+def phase_timers(work, steps, clients, socket_eps):
+    """steps incidents whose first step falls due in the same second (their `at` is the same
+    instant), to a Maildir; lateness is fired-at minus due, from the store's timeline."""
+    after = 60
+    d = Tocsind(os.path.join(work, "timers"), after=f"{after}s").start()
+    try:
+        margin = max(10, int(steps / max(socket_eps, 1000) * 3) + 5)
+        due = int(time.time()) + margin
+        at = datetime.datetime.fromtimestamp(due - after, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        run_loadgen("socket", d.socket, clients, steps, 256, "t", f"at={at}")
+        if time.time() >= due:
+            raise SystemExit("timers: the steps were not all submitted before they fell due; raise the margin")
+        deadline = time.time() + margin + 120
+        db = sqlite3.connect(f"file:{d.state}/tocsin.db?mode=ro", uri=True, timeout=30)
+        fired = 0
+        while time.time() < deadline:
+            time.sleep(1)
+            fired = db.execute("SELECT COUNT(*) FROM timeline WHERE what = 'step'").fetchone()[0]
+            if fired >= steps:
+                break
+        late = sorted(at_ms - due * 1000 for (at_ms,) in db.execute("SELECT at FROM timeline WHERE what = 'step'"))
+        db.close()
+        mails = len(os.listdir(os.path.join(d.maildir, "new"))) if os.path.isdir(os.path.join(d.maildir, "new")) else 0
+    finally:
+        d.stop()
+    if len(late) < steps:
+        raise SystemExit(f"timers: only {len(late)} of {steps} steps fired")
+    return late[len(late) * 99 // 100], late[-1], mails
+
+
+def phase_alertmanager(work, alerts, clients):
+    if not os.path.exists(ALERTMANAGER):
+        log("  installing prometheus-alertmanager from Debian ...")
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "prometheus-alertmanager"],
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["systemctl", "disable", "--now", "prometheus-alertmanager"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = os.path.join(work, "alertmanager")
+    os.makedirs(root)
+    sink_port, am_port = free_port(), free_port()
+    with open(os.path.join(root, "alertmanager.yml"), "w") as f:
+        f.write(f"""\
+route:
+  receiver: sink
+  group_by: [id]
+  group_wait: 0s
+  group_interval: 1m
+  repeat_interval: 4h
+receivers:
+  - name: sink
+    webhook_configs:
+      - url: http://127.0.0.1:{sink_port}/
+""")
+    sink = subprocess.Popen([LOADGEN, "sink", str(sink_port)], stdout=subprocess.PIPE, text=True)
+    am = subprocess.Popen(
+        [ALERTMANAGER, f"--config.file={root}/alertmanager.yml", f"--storage.path={root}/data",
+         f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address=", "--log.level=warn"],
+        stdout=subprocess.DEVNULL, stderr=open(os.path.join(root, "stderr.log"), "wb"))
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{am_port}/-/ready", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline or am.poll() is not None:
+                    raise SystemExit(f"alertmanager did not start; see {root}/stderr.log")
+                time.sleep(0.2)
+        r = run_loadgen("http", "127.0.0.1", am_port, clients, alerts, "a")
+        rss = 0
+        with open(f"/proc/{am.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+        return float(r["eps"]), rss
+    finally:
+        am.terminate()
+        am.wait(30)
+        sink.terminate()
+        sink.wait(10)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rate", type=int, default=10_000)
+    parser.add_argument("--rate-seconds", type=float, default=10)
+    parser.add_argument("--spool-files", type=int, default=20_000)
+    parser.add_argument("--open", type=int, default=1_000_000)
+    parser.add_argument("--timer-steps", type=int, default=100_000)
+    parser.add_argument("--alerts", type=int, default=200_000)
+    parser.add_argument("--only", help="comma-separated phases: socket,latency,spool,million,timers,alertmanager")
+    args = parser.parse_args()
+    phases = set((args.only or "socket,latency,spool,million,timers,alertmanager").split(","))
+    work = tempfile.mkdtemp(prefix="tocsin-bench-")
+    figures = {}
+    rows = []
+    try:
+        if "socket" in phases:
+            log(f"socket: {args.clients} pipelining clients, {args.events:,} events ...")
+            eps, rss = phase_socket(work, args.events, args.clients)
+            figures["socket_eps"] = round(eps)
+            rows.append(("socket_eps", f"{eps:,.0f}", "≥ 50,000", f"durable events/s, {args.clients} clients, {args.events:,} events (RSS {rss:.0f} MB)"))
+        if "latency" in phases:
+            log(f"latency: {args.rate:,} events/s for {args.rate_seconds:g} s ...")
+            p50, p99, worst = phase_latency(work, args.rate, args.rate_seconds)
+            figures["ack_p50_ms"] = round(p50, 2)
+            figures["ack_p99_ms"] = round(p99, 2)
+            rows.append(("ack_p50_ms", f"{p50:.2f}", "", f"reply latency at {args.rate:,} events/s"))
+            rows.append(("ack_p99_ms", f"{p99:.2f}", "≤ 10", f"(max {worst:.1f} ms)"))
+        if "spool" in phases:
+            log(f"spool: {args.spool_files:,} one-event files ...")
+            fps = phase_spool(work, args.spool_files)
+            figures["spool_fps"] = round(fps)
+            rows.append(("spool_fps", f"{fps:,.0f}", "≥ 4,000", f"spool files/s, {args.spool_files:,} files"))
+        if "million" in phases:
+            log(f"million: {args.open:,} open incidents ...")
+            eps, rss, ready = phase_million(work, args.open, args.events, args.clients)
+            figures["eps_at_1m_open"] = round(eps)
+            figures["rss_mb_1m_open"] = round(rss)
+            figures["ready_s_1m_open"] = round(ready, 2)
+            target = f"≥ {0.8 * figures['socket_eps']:,.0f}" if "socket_eps" in figures else "≥ 80% socket_eps"
+            rows.append(("eps_at_1m_open", f"{eps:,.0f}", target, f"events/s with {args.open:,} incidents open"))
+            rows.append(("rss_mb_1m_open", f"{rss:.0f}", "≤ 500", "RSS in MB"))
+            rows.append(("ready_s_1m_open", f"{ready:.2f}", "≤ 5", "start to READY=1"))
+        if "timers" in phases:
+            log(f"timers: {args.timer_steps:,} steps due in the same second ...")
+            p99, worst, mails = phase_timers(work, args.timer_steps, args.clients, figures.get("socket_eps", 10_000))
+            figures["timer_late_p99_ms"] = p99
+            figures["timer_mails"] = mails
+            rows.append(("timer_late_p99_ms", f"{p99:,}", "≤ 1,000", f"step lateness (max {worst:,} ms)"))
+            rows.append(("timer_mails", f"{mails}", "≤ 2", f"mails for {args.timer_steps:,} steps to one contact (storm control)"))
+        if "alertmanager" in phases:
+            log(f"alertmanager: {args.clients} clients, {args.alerts:,} alerts, one per request ...")
+            am_eps, am_rss = phase_alertmanager(work, args.alerts, args.clients)
+            figures["alertmanager_eps"] = round(am_eps)
+            rows.append(("alertmanager_eps", f"{am_eps:,.0f}", "", f"alerts/s, not durable (RSS {am_rss:.0f} MB)"))
+            if "socket_eps" in figures:
+                ratio = figures["socket_eps"] / am_eps
+                figures["ratio_vs_alertmanager"] = round(ratio, 1)
+                rows.append(("ratio_vs_alertmanager", f"{ratio:.1f}", "≥ 15", "socket_eps / alertmanager_eps"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    width = max(len(r[0]) for r in rows) if rows else 0
+    print(f"{'figure':<{width}}  {'value':>10}  {'target':>9}  what")
+    for name, value, target, what in rows:
+        print(f"{name:<{width}}  {value:>10}  {target:>9}  {what}")
+    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
