@@ -12,7 +12,7 @@ public struct EscalationEngine: Sendable {
     /// Writes the messages.
     public let composer: MessageComposer
 
-    private var incidents: [IncidentNumber: Incident] = [:]
+    private var incidents = IncidentTable()
     private var numberByID: [String: IncidentNumber] = [:]
     private var timers = TimerHeap()
     private var storm: StormGate
@@ -52,16 +52,16 @@ public struct EscalationEngine: Sendable {
     // MARK: queries
 
     /// The open (or acknowledged) incident with this id.
-    public func incident(id: String) -> Incident? { numberByID[id].flatMap { incidents[$0] } }
+    public func incident(id: String) -> Incident? { numberByID[id].flatMap { incidents.peek($0) } }
 
     /// The open incident with this number.
-    public func incident(number: IncidentNumber) -> Incident? { incidents[number] }
+    public func incident(number: IncidentNumber) -> Incident? { incidents.peek(number) }
 
     /// How many incidents are open (or acknowledged).
     public var openCount: Int { incidents.count }
 
     /// Every open incident (unordered; O(n), for reports and tests).
-    public var openIncidents: [Incident] { Array(incidents.values) }
+    public var openIncidents: [Incident] { incidents.values }
 
     /// How many messages storm control is holding.
     public var heldCount: Int { storm.heldCount }
@@ -192,7 +192,7 @@ public struct EscalationEngine: Sendable {
     public func openNumber(for key: String) -> IncidentNumber? {
         if let number = numberByID[key] { return number }
         let digits = key.hasPrefix("#") ? String(key.dropFirst()) : key
-        guard let value = Int64(digits), incidents[IncidentNumber(value)] != nil else { return nil }
+        guard let value = Int64(digits), incidents.contains(IncidentNumber(value)) else { return nil }
         return IncidentNumber(value)
     }
 
@@ -201,7 +201,7 @@ public struct EscalationEngine: Sendable {
     private mutating func applyRules(now: Timestamp) -> [EngineAction] {
         var actions: [EngineAction] = []
         timers.removeAll()
-        for number in incidents.keys.sorted() {
+        for number in incidents.numbers.sorted() {
             guard var incident = incidents[number] else { continue }
             let rule = rules.rule(for: incident.fields)
             if rule?.name != incident.rule || rule?.scheduleDigest != incident.scheduleDigest && rule != nil {
@@ -359,7 +359,7 @@ public struct EscalationEngine: Sendable {
 
     private mutating func sendReport(_ report: Report, now: Timestamp) -> [EngineAction] {
         lastReports[report.time] = now
-        let all = Array(incidents.values)
+        let all = incidents.values
         let listed = all.sorted {
             ($0.severity ?? Int.max, $0.began, $0.number) < ($1.severity ?? Int.max, $1.began, $1.number)
         }.prefix(DayLedger.listLimit)

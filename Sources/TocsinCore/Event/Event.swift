@@ -76,24 +76,36 @@ public struct Event: Hashable, Sendable {
 
     /// The canonical logfmt line (quoting only where needed), as stored and spooled.
     public var logfmt: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
         for (index, field) in fields.enumerated() {
-            if index > 0 { out += " " }
-            out += field.key + "=" + Event.logfmtQuoted(field.value)
+            if index > 0 { out.append(0x20) }
+            out.append(contentsOf: field.key.utf8)
+            out.append(0x3D)
+            Event.appendLogfmtQuoted(field.value, to: &out)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A logfmt value: bare when it can be, else in double quotes with `\"` and `\\`.
     public static func logfmtQuoted(_ value: String) -> String {
-        let needsQuotes =
-            value.isEmpty || value.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D }
-        guard needsQuotes else { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            if scalar == "\"" || scalar == "\\" { out += "\\" }
-            out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        appendLogfmtQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `logfmtQuoted(value)` as UTF-8 (the quoted characters are ASCII, so bytes do).
+    static func appendLogfmtQuoted(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { utf8 in
+            let needsQuotes = utf8.isEmpty || utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D }
+            guard needsQuotes else { return out.append(contentsOf: utf8) }
+            out.append(0x22)
+            for byte in utf8 {
+                if byte == 0x22 || byte == 0x5C { out.append(0x5C) }
+                out.append(byte)
+            }
+            out.append(0x22)
         }
-        return out + "\""
     }
 }

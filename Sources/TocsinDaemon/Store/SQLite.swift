@@ -34,6 +34,7 @@ final class SQLiteDatabase {
     let path: String
     private(set) var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
+    private var hotStatements: [Int: Statement] = [:]
 
     init(path: String, readOnly: Bool) throws(StoreError) {
         self.path = path
@@ -50,6 +51,7 @@ final class SQLiteDatabase {
     }
 
     deinit {
+        hotStatements.removeAll()
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -67,6 +69,19 @@ final class SQLiteDatabase {
             sqlite3_free(message)
             throw StoreError(path, operation, text, code: rc)
         }
+    }
+
+    /// A cached prepared statement for SQL written in the source, found by the literal's
+    /// address rather than by hashing its text (the write path runs these per event).
+    func hot(_ sql: StaticString) throws(StoreError) -> Statement {
+        let key = Int(bitPattern: sql.utf8Start)
+        if let cached = hotStatements[key] {
+            cached.reset()
+            return cached
+        }
+        let statement = try statement(sql.description)
+        hotStatements[key] = statement
+        return statement
     }
 
     /// A cached prepared statement, reset and with bindings cleared.

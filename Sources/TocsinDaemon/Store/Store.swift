@@ -61,7 +61,7 @@ public final class Store {
         if try metaValue("instance") == nil {
             var bytes = [UInt8](repeating: 0, count: 6)
             for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-            try db.statement("INSERT INTO meta (key, value) VALUES ('instance', ?)").run([
+            try db.hot("INSERT INTO meta (key, value) VALUES ('instance', ?)").run([
                 .text(bytes.map { String($0, radix: 16).leftPadded(2) }.joined())
             ])
         }
@@ -82,14 +82,14 @@ public final class Store {
 
     /// A value of the meta table.
     public func metaValue(_ key: String) throws(StoreError) -> String? {
-        let s = try db.statement("SELECT value FROM meta WHERE key = ?")
+        let s = try db.hot("SELECT value FROM meta WHERE key = ?")
         s.bind([.text(key)])
         return try s.step() ? s.text(0) : nil
     }
 
     /// Sets a value of the meta table (inside the caller's transaction).
     public func setMeta(_ key: String, _ value: String) throws(StoreError) {
-        try db.statement("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        try db.hot("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .run([.text(key), .text(value)])
     }
 
@@ -159,7 +159,7 @@ public final class Store {
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil,
         uid: UInt32? = nil, pid: Int32? = nil
     ) throws(StoreError) {
-        try db.statement("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)").run([
+        try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)").run([
             .optional(incident?.value), .int(at.milliseconds), .text(what), .text(detail), .optional(source),
             .optional(uid.map(Int64.init)), .optional(pid.map(Int64.init)),
         ])
@@ -195,19 +195,19 @@ public final class Store {
 
     /// Marks held messages as merged into the message that was sent instead.
     public func markMerged(_ messageIDs: [String]) throws(StoreError) {
-        let s = try db.statement("UPDATE outbox SET status = 'merged', content = NULL WHERE message_id = ? AND status = 'held'")
+        let s = try db.hot("UPDATE outbox SET status = 'merged', content = NULL WHERE message_id = ? AND status = 'held'")
         for id in messageIDs { try s.run([.text(id)]) }
     }
 
     /// Records a delivery.
     public func markSent(_ messageID: String, at: Timestamp, attempts: Int) throws(StoreError) {
-        try db.statement("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, content = NULL, last_error = NULL WHERE message_id = ?")
+        try db.hot("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, content = NULL, last_error = NULL WHERE message_id = ?")
             .run([.int(at.milliseconds), .int(Int64(attempts)), .text(messageID)])
     }
 
     /// Records a failed attempt: queued again for `nextAttempt`, or failed for good.
     public func markAttempt(_ messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?) throws(StoreError) {
-        try db.statement("UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt = ? WHERE message_id = ?").run([
+        try db.hot("UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt = ? WHERE message_id = ?").run([
             .text(nextAttempt == nil ? "failed" : "queued"), .int(Int64(attempts)), .text(error),
             .optional(nextAttempt?.milliseconds), .text(messageID),
         ])
@@ -255,13 +255,13 @@ public final class Store {
 
     /// Records a spool file as applied (in the same transaction as its events).
     public func recordSpoolFile(name: String, digest: Int64, at: Timestamp) throws(StoreError) {
-        try db.statement("INSERT OR REPLACE INTO spool_done (name, digest, done_at) VALUES (?,?,?)")
+        try db.hot("INSERT OR REPLACE INTO spool_done (name, digest, done_at) VALUES (?,?,?)")
             .run([.text(name), .int(digest), .int(at.milliseconds)])
     }
 
     /// Forgets applied spool files older than `before` (their files are long gone).
     public func pruneSpoolRecords(before: Timestamp) throws(StoreError) {
-        try db.statement("DELETE FROM spool_done WHERE done_at < ?").run([.int(before.milliseconds)])
+        try db.hot("DELETE FROM spool_done WHERE done_at < ?").run([.int(before.milliseconds)])
     }
 
     // MARK: restart
@@ -295,7 +295,7 @@ public final class Store {
 
     func ledger(since: Timestamp) throws(StoreError) -> DayLedger {
         var ledger = DayLedger()
-        let opened = try db.statement("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE opened >= ? GROUP BY 1")
+        let opened = try db.hot("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE opened >= ? GROUP BY 1")
         opened.bind([.int(since.milliseconds)])
         while try opened.step() {
             ledger.openedByKind[opened.text(0)] = Int(opened.int64(1))

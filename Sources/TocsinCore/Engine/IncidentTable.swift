@@ -1,0 +1,77 @@
+/// The engine's open incidents, by number, packed for memory (SPEC's storm: a million may be
+/// open at once). Each incident is one `IncidentCodec` byte buffer in a dense array, found
+/// through a number → slot dictionary of 12-byte entries; a plain dictionary of `Incident`
+/// values would spread 224-byte structs over twice as many buckets and touch them all.
+///
+/// The incident used last stays unpacked (a one-entry write-back cache): the engine works on
+/// one incident several times in a row — store, schedule, fire — and packs it once.
+struct IncidentTable: Sendable {
+    private var slotOf: [Int64: Int32] = [:]
+    private var packed: ContiguousArray<[UInt8]> = []
+    private var freeSlots: [Int32] = []
+    /// The newest value of one incident; its packed bytes are stale while `dirty`.
+    private var cached: Incident?
+    private var dirty = false
+
+    /// How many incidents are in the table.
+    var count: Int { slotOf.count }
+
+    /// The incident with this number; setting nil removes it.
+    subscript(number: IncidentNumber) -> Incident? {
+        mutating get {
+            if let cached, cached.number == number { return cached }
+            guard let slot = slotOf[number.value] else { return nil }
+            flush()
+            let incident = IncidentCodec.decode(packed[Int(slot)], number: number)
+            cached = incident
+            dirty = false
+            return incident
+        }
+        set {
+            guard let newValue else { return remove(number) }
+            if let cached, cached.number != number { flush() }
+            if slotOf[number.value] == nil {
+                if let slot = freeSlots.popLast() {
+                    slotOf[number.value] = slot
+                } else {
+                    slotOf[number.value] = Int32(packed.count)
+                    packed.append([])
+                }
+            }
+            cached = newValue
+            dirty = true
+        }
+    }
+
+    /// The incident with this number, without touching the cache.
+    func peek(_ number: IncidentNumber) -> Incident? {
+        if let cached, cached.number == number { return cached }
+        return slotOf[number.value].map { IncidentCodec.decode(packed[Int($0)], number: number) }
+    }
+
+    /// Whether an incident has this number.
+    func contains(_ number: IncidentNumber) -> Bool { slotOf[number.value] != nil }
+
+    /// Every number in the table, unordered.
+    var numbers: [IncidentNumber] { slotOf.keys.map(IncidentNumber.init) }
+
+    /// Every incident, unordered (unpacks them all: reports and tests only).
+    var values: [Incident] { slotOf.keys.map { peek(IncidentNumber($0))! } }
+
+    private mutating func remove(_ number: IncidentNumber) {
+        if cached?.number == number {
+            cached = nil
+            dirty = false
+        }
+        guard let slot = slotOf.removeValue(forKey: number.value) else { return }
+        packed[Int(slot)] = []
+        freeSlots.append(slot)
+    }
+
+    /// Packs the cached incident into its slot if it changed.
+    private mutating func flush() {
+        guard dirty, let cached, let slot = slotOf[cached.number.value] else { return }
+        packed[Int(slot)] = IncidentCodec.encode(cached)
+        dirty = false
+    }
+}
