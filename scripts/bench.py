@@ -148,6 +148,7 @@ def phase_million(work, open_incidents, events, clients):
     ready = d.ready_seconds
     rss_after_restart = d.rss_mb()
     d.stop()
+    log(f"  RSS {rss:.0f} MB under load, {rss_after_restart:.0f} MB after a restart")
     return eps, max(rss, rss_after_restart), ready
 
 

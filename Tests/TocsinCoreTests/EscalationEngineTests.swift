@@ -236,6 +236,35 @@ struct EscalationEngineTests {
         #expect(next.incident.value == 2)
     }
 
+    @Test("a restore with the same rules fingerprint only rebuilds timers, and fires exactly as a full restore")
+    func restoreWithFingerprint() {
+        var h = EngineHarness(twoStepRules)
+        for i in 0..<40 { h.submit("kind=fault severity=\(i % 4 + 1) id=f\(i)") }
+        h.advance(by: .minutes(35))
+        h.submit("action=ack id=f3")
+        h.submit("action=resolve id=f4")
+        _ = h.drain()
+        var snapshot = EngineSnapshot(incidents: h.engine.openIncidents, nextNumber: h.engine.nextIncidentNumber)
+        let rules = Rules.compile(twoStepRules)
+        let restartAt = EngineHarness.morning + .minutes(50)
+        func play(_ snapshot: EngineSnapshot) -> [String] {
+            var r = EngineHarness(twoStepRules)
+            r.engine = EscalationEngine(rules: rules, snapshot: snapshot, now: restartAt)
+            r.now = restartAt
+            r.collect(r.engine.tick(now: restartAt))
+            r.advance(by: .hours(3))
+            return r.drain()
+        }
+        let full = play(snapshot)
+        snapshot.rulesFingerprint = rules.fingerprint
+        let fast = play(snapshot)
+        #expect(!full.isEmpty)
+        #expect(fast == full)
+        #expect(rules.fingerprint.count == 16)
+        #expect(rules.fingerprint == Rules.compile(twoStepRules + "\n# a comment\n").fingerprint)
+        #expect(rules.fingerprint != Rules.compile(twoStepRules.replacingOccurrences(of: "after 60m", with: "after 61m")).fingerprint)
+    }
+
     @Test("an event that no rule takes is stored with no rule and gets no steps")
     func unmatched() {
         var h = EngineHarness(twoStepRules)

@@ -45,6 +45,10 @@ struct EventParserTests {
     func roundTrip() throws {
         let event = try parse(#"{"kind":"fault","summary":"a \"b\" c\\d = e","empty":""}"#)
         #expect(try parse(event.logfmt) == event)
+        #expect(EventParser.trusted(logfmt: event.logfmt) == event)
+        let chinese = try parse(#"kind=complaint summary="客户 \"张\" 投诉\t柜台 = 慢" x=\\ y=a=b id=c-1"#)
+        #expect(EventParser.trusted(logfmt: chinese.logfmt) == chinese)
+        #expect(EventParser.trusted(logfmt: "no-equals-sign") == nil)
     }
 
     @Test("at: RFC 3339 or Unix seconds; deadlines count from it")

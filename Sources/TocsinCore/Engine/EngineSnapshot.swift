@@ -1,7 +1,41 @@
 /// Everything the engine needs to carry on after a restart, as the store keeps it.
 public struct EngineSnapshot: Sendable {
-    /// Every open or acknowledged incident.
-    public var incidents: [Incident]
+    /// The open or acknowledged incidents, packed as the engine keeps them (a restart with a
+    /// million open incidents never holds them all unpacked).
+    var table = IncidentTable()
+    var numberByID: [String: IncidentNumber] = [:]
+    var highestNumber: Int64 = 0
+
+    /// Every open or acknowledged incident (unpacks them all).
+    public var incidents: [Incident] { table.values.sorted { $0.number < $1.number } }
+
+    /// Adds an incident read from the store; resolved ones are not kept.
+    public mutating func add(_ incident: Incident) {
+        guard incident.state != .resolved else { return }
+        table[incident.number] = incident
+        numberByID[incident.id] = incident.number
+        highestNumber = max(highestNumber, incident.number.value)
+    }
+
+    /// Adds an incident straight from the store's columns, packed without unpacking it;
+    /// resolved ones are not kept.
+    public mutating func add(columns: StoredIncidentColumns) {
+        guard columns.state != .resolved else { return }
+        let number = IncidentNumber(columns.number)
+        table.insert(packed: IncidentCodec.encode(columns), number: number)
+        numberByID[String(decoding: columns.id, as: UTF8.self)] = number
+        highestNumber = max(highestNumber, columns.number)
+    }
+
+    /// Makes room for this many incidents at once, instead of growing step by step.
+    public mutating func reserveCapacity(_ count: Int) {
+        table.reserveCapacity(count)
+        numberByID.reserveCapacity(count)
+    }
+
+    /// `RuleSet.fingerprint` of the rules the stored incidents were last matched against.
+    public var rulesFingerprint: String?
+
     /// Messages held by storm control.
     public var held: [HeldMessage]
     /// When each daily report (by its time of day) last went out.
@@ -16,10 +50,10 @@ public struct EngineSnapshot: Sendable {
         incidents: [Incident] = [], held: [HeldMessage] = [], lastReports: [TimeOfDay: Timestamp] = [:],
         ledger: DayLedger = DayLedger(), nextNumber: Int64 = 1
     ) {
-        self.incidents = incidents
         self.held = held
         self.lastReports = lastReports
         self.ledger = ledger
         self.nextNumber = nextNumber
+        for incident in incidents { add(incident) }
     }
 }

@@ -36,14 +36,22 @@ public struct EscalationEngine: Sendable {
         self.ledger = snapshot.ledger
         self.lastReports = snapshot.lastReports
         for report in rules.reports where lastReports[report.time] == nil { lastReports[report.time] = now }
-        for incident in snapshot.incidents where incident.state != .resolved {
-            incidents[incident.number] = incident
-            numberByID[incident.id] = incident.number
-            nextNumber = max(nextNumber, incident.number.value + 1)
-        }
+        incidents = snapshot.table
+        numberByID = snapshot.numberByID
+        nextNumber = max(nextNumber, snapshot.highestNumber + 1)
         for held in snapshot.held { storm.restore(held) }
         pendingRestoreActions = []
-        pendingRestoreActions = applyRules(now: now)
+        if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint {
+            // The rules are the ones every stored incident was matched against: only the
+            // timers need rebuilding, from the front of each packed incident.
+            var heap = TimerHeap()
+            incidents.forEachSchedule { number, schedule in
+                if let deadline = nextDeadline(schedule) { heap.push(deadline, number) }
+            }
+            timers = heap
+        } else {
+            pendingRestoreActions = applyRules(now: now)
+        }
     }
 
     /// Actions from restoring (incidents moved to another rule); `tick` returns them first.
@@ -245,7 +253,10 @@ public struct EscalationEngine: Sendable {
     }
 
     /// When the incident's next step or repeat is due; nil when nothing more will fire.
-    func nextDeadline(_ incident: Incident) -> Timestamp? {
+    func nextDeadline(_ incident: Incident) -> Timestamp? { nextDeadline(incident.schedule) }
+
+    /// When the next step or repeat is due for this schedule state.
+    func nextDeadline(_ incident: ScheduleState) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
         if rule.stopsOnAck && incident.state == .acked { return nil }
         var earliest: Timestamp?

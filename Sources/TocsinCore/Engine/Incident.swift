@@ -76,3 +76,23 @@ public struct Incident: Hashable, Sendable {
     /// The summary field, if any.
     public var summary: String? { fields.summary }
 }
+
+/// What decides when an incident's next step is due: its state, rule, start and the steps
+/// and repeats already fired.
+public struct ScheduleState: Hashable, Sendable {
+    public var state: Incident.State
+    public var began: Timestamp
+    public var firedSteps: UInt64
+    public var repeatsSent: Int
+    public var rule: RuleName?
+
+    /// Whether step `index` has fired.
+    public func hasFired(_ index: Int) -> Bool { firedSteps & (1 << UInt64(index)) != 0 }
+}
+
+extension Incident {
+    /// Its schedule state.
+    public var schedule: ScheduleState {
+        ScheduleState(state: state, began: began, firedSteps: firedSteps, repeatsSent: repeatsSent, rule: rule)
+    }
+}

@@ -8,6 +8,8 @@
 struct IncidentTable: Sendable {
     private var slotOf: [Int64: Int32] = [:]
     private var packed: ContiguousArray<[UInt8]> = []
+    /// The number in each slot (0 for a free one), for walking the slots in order.
+    private var numberInSlot: ContiguousArray<Int64> = []
     private var freeSlots: [Int32] = []
     /// The newest value of one incident; its packed bytes are stale while `dirty`.
     private var cached: Incident?
@@ -30,14 +32,7 @@ struct IncidentTable: Sendable {
         set {
             guard let newValue else { return remove(number) }
             if let cached, cached.number != number { flush() }
-            if slotOf[number.value] == nil {
-                if let slot = freeSlots.popLast() {
-                    slotOf[number.value] = slot
-                } else {
-                    slotOf[number.value] = Int32(packed.count)
-                    packed.append([])
-                }
-            }
+            if slotOf[number.value] == nil { _ = newSlot(for: number.value, packed: []) }
             cached = newValue
             dirty = true
         }
@@ -47,6 +42,52 @@ struct IncidentTable: Sendable {
     func peek(_ number: IncidentNumber) -> Incident? {
         if let cached, cached.number == number { return cached }
         return slotOf[number.value].map { IncidentCodec.decode(packed[Int($0)], number: number) }
+    }
+
+    /// Adds an incident already packed (a restart), replacing any with its number.
+    mutating func insert(packed bytes: [UInt8], number: IncidentNumber) {
+        if cached?.number == number {
+            cached = nil
+            dirty = false
+        }
+        if let slot = slotOf[number.value] {
+            packed[Int(slot)] = bytes
+        } else {
+            _ = newSlot(for: number.value, packed: bytes)
+        }
+    }
+
+    /// Calls `body` with every incident's number and schedule state, reading only the front
+    /// of each packed incident, slot by slot.
+    func forEachSchedule(_ body: (IncidentNumber, ScheduleState) -> Void) {
+        for (slot, number) in numberInSlot.enumerated() where number != 0 {
+            if let cached, cached.number.value == number {
+                body(cached.number, cached.schedule)
+            } else {
+                body(IncidentNumber(number), IncidentCodec.schedule(packed[slot]))
+            }
+        }
+    }
+
+    private mutating func newSlot(for number: Int64, packed bytes: [UInt8]) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            slotOf[number] = slot
+            packed[Int(slot)] = bytes
+            numberInSlot[Int(slot)] = number
+            return slot
+        }
+        let slot = Int32(packed.count)
+        slotOf[number] = slot
+        packed.append(bytes)
+        numberInSlot.append(number)
+        return slot
+    }
+
+    /// Makes room for this many incidents.
+    mutating func reserveCapacity(_ count: Int) {
+        slotOf.reserveCapacity(count)
+        packed.reserveCapacity(count)
+        numberInSlot.reserveCapacity(count)
     }
 
     /// Whether an incident has this number.
@@ -65,6 +106,7 @@ struct IncidentTable: Sendable {
         }
         guard let slot = slotOf.removeValue(forKey: number.value) else { return }
         packed[Int(slot)] = []
+        numberInSlot[Int(slot)] = 0
         freeSlots.append(slot)
     }
 

@@ -34,6 +34,45 @@ public enum EventParser {
         return try validate(raw, now: now)
     }
 
+    /// Reads back a logfmt line this program wrote itself (`Event.logfmt`, kept in the store):
+    /// the fields as written, without checking them again (a restart reads a million).
+    public static func trusted(logfmt line: String) -> Event? {
+        var copy = line
+        return copy.withUTF8 { bytes -> Event? in
+            var fields: [EventField] = []
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                while i < n, bytes[i] == 0x20 { i += 1 }
+                guard i < n else { break }
+                let keyStart = i
+                while i < n, bytes[i] != 0x3D { i += 1 }
+                guard i < n else { return nil }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<i]), as: UTF8.self)
+                i += 1
+                let value: String
+                if i < n, bytes[i] == 0x22 {
+                    i += 1
+                    var unescaped: [UInt8] = []
+                    while i < n, bytes[i] != 0x22 {
+                        if bytes[i] == 0x5C, i + 1 < n { i += 1 }
+                        unescaped.append(bytes[i])
+                        i += 1
+                    }
+                    guard i < n else { return nil }
+                    i += 1
+                    value = String(decoding: unescaped, as: UTF8.self)
+                } else {
+                    let valueStart = i
+                    while i < n, bytes[i] != 0x20 { i += 1 }
+                    value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<i]), as: UTF8.self)
+                }
+                fields.append(EventField(key, value))
+            }
+            return Event(fields: fields)
+        }
+    }
+
     /// Builds an event from command-line words `key=value` (as `tocsinctl submit`/`test` get
     /// them: the shell has already split and unquoted them).
     public static func parse(arguments: [String], now: Timestamp) throws(EventError) -> Event {
@@ -90,9 +129,9 @@ public enum EventParser {
         }
         var fields: [EventField] = []
         fields.reserveCapacity(raw.count)
-        var seen = Set<String>()
         for (key, bytes) in raw {
-            guard seen.insert(key).inserted else { throw EventError(field: key, "\(key) is given twice") }
+            // At most maxFields keys: a linear scan beats hashing them into a set.
+            guard !fields.contains(where: { $0.key == key }) else { throw EventError(field: key, "\(key) is given twice") }
             fields.append(EventField(key, try checkedValue(bytes, key: key)))
         }
         let event = Event(fields: fields)

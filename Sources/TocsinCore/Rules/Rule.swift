@@ -36,11 +36,16 @@ public struct Rule: Hashable, Sendable {
     /// Alternatives (one per `match` line); within one, every matcher must hold.
     public var matchLines: [[Matcher]]
     /// The steps in the order written.
-    public var steps: [Step]
+    public let steps: [Step]
     /// Repeats after the last step, if any.
-    public var repetition: Repetition?
+    public let repetition: Repetition?
     /// Whether an ack stops the steps (by default only `resolve` does).
-    public var stopsOnAck: Bool
+    public let stopsOnAck: Bool
+    /// The step indices in firing order (by delay, then as written).
+    public let firingOrder: [Int]
+    /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
+    /// incident's bookkeeping still applies after a reload or restart.
+    public let scheduleDigest: String
     /// The subject template, if the rule sets one.
     public var subject: Template?
     /// The body template, if the rule sets one.
@@ -59,6 +64,11 @@ public struct Rule: Hashable, Sendable {
         self.steps = steps
         self.repetition = repetition
         self.stopsOnAck = stopsOnAck
+        self.firingOrder = steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
+        var parts = steps.map { "\($0.delay.milliseconds):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
+        if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }
+        parts.append(stopsOnAck ? "ack" : "resolve")
+        self.scheduleDigest = parts.joined(separator: ";")
         self.subject = subject
         self.body = body
         self.location = location
@@ -69,22 +79,8 @@ public struct Rule: Hashable, Sendable {
         matchLines.contains { line in line.allSatisfy { $0.matches(event) } }
     }
 
-    /// The step indices in firing order (by delay, then as written).
-    public var firingOrder: [Int] {
-        steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
-    }
-
     /// The step that `repeat` repeats: the one that fires last.
     public var lastStepIndex: Int? { firingOrder.last }
-
-    /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
-    /// incident's bookkeeping still applies after a reload or restart.
-    public var scheduleDigest: String {
-        var parts = steps.map { "\($0.delay.milliseconds):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
-        if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }
-        parts.append(stopsOnAck ? "ack" : "resolve")
-        return parts.joined(separator: ";")
-    }
 }
 
 /// `report daily HH:MM notify CONTACT...`.

@@ -41,6 +41,23 @@ public struct RuleSet: Sendable {
     /// The first rule, in file order, whose match holds.
     public func rule(for event: Event) -> Rule? { rules.first { $0.matches(event) } }
 
+    /// A stable digest (FNV-1a, 64 bits, in hex) of what decides which rule takes an
+    /// incident and when its steps fire: each rule's name, match lines and schedule, in order.
+    /// Equal fingerprints mean stored incidents need not be matched again.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for rule in rules {
+            let text = rule.name.rawValue + "|" + rule.matchLines.map { $0.map(\.description).joined(separator: " ") }.joined(separator: "/")
+                + "|" + rule.scheduleDigest + "\n"
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The rule with this name.
     public func rule(named name: RuleName) -> Rule? { ruleIndex[name].map { rules[$0] } }
 }

@@ -31,6 +31,7 @@ extension Daemon {
             for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
             try apply(engine.tick(now: now), now: now, source: nil, effects: &effects)
             try record(outcomes, effects: &effects)
+            try recordRulesFingerprint()
             try store.commit()
         } catch {
             store.rollback()
@@ -51,6 +52,7 @@ extension Daemon {
         do {
             try store.begin()
             try apply(actions, now: now, source: nil, effects: &effects)
+            try recordRulesFingerprint()
             try store.commit()
         } catch {
             store.rollback()
@@ -61,9 +63,20 @@ extension Daemon {
         for entry in effects.journal { journal.write(entry) }
     }
 
+    /// Notes in the store which rules its incidents are matched against, once they are (so a
+    /// restart with the same rules skips matching them again). Part of the transaction that
+    /// carries the moves.
+    private func recordRulesFingerprint() throws(StoreError) {
+        let fingerprint = rules.fingerprint
+        guard fingerprint != storedRulesFingerprint else { return }
+        try store.setMeta(Store.rulesFingerprintKey, fingerprint)
+        storedRulesFingerprint = fingerprint
+    }
+
     /// A commit failed (disk full, I/O error): nothing of the round is acknowledged. The
     /// engine is rebuilt from the store, clients get `error`, spool files stay for later.
     private func recover(after error: any Error, lines: [EventSocketServer.Line], spoolNames: [String], outcomes: [Outbox.Outcome]) {
+        storedRulesFingerprint = nil
         journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
         storeRetryAt = WallClock.monotonicMilliseconds() + 1000
         for line in lines { socket.reply(line.connection, Daemon.errorReply("not stored: \(error)")) }

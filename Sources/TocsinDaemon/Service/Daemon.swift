@@ -21,6 +21,8 @@ public struct StartupError: Error, CustomStringConvertible {
 public final class Daemon {
     let configuration: DaemonConfiguration
     let journal: Journal
+    /// The rules fingerprint the store holds (nil: unknown, write it with the next commit).
+    var storedRulesFingerprint: String?
     /// How many routine journal entries may be written now (a storm is summarized).
     var journalBudget = JournalBudget(now: WallClock.monotonicMilliseconds())
     let systemd = SystemdNotifier()

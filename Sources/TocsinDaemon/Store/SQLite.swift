@@ -172,6 +172,14 @@ final class Statement {
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         return String(cString: pointer)
     }
+    /// A text column's UTF-8, borrowed: valid until the next step or reset.
+    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer = sqlite3_column_text(raw, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column)))
+    }
+    func optionalUTF8(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : utf8(column)
+    }
     func optionalText(_ column: Int32) -> String? {
         sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : text(column)
     }

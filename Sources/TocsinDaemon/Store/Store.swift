@@ -130,8 +130,19 @@ public final class Store {
         acked_at, acked_by, resolved_at, resolved_by, cause, told, thread_root, fields
         """
 
+    /// The columns of an `incidentColumns` row, borrowed until the next step.
+    static func columns(of s: Statement) -> StoredIncidentColumns {
+        let state = s.utf8(2)
+        return StoredIncidentColumns(
+            number: s.int64(0), state: state.elementsEqual("resolved".utf8) ? .resolved : state.elementsEqual("acked".utf8) ? .acked : .open,
+            began: s.int64(7), firedSteps: UInt64(bitPattern: s.int64(5)), repeatsSent: s.int64(6), rule: s.optionalUTF8(3),
+            id: s.utf8(1), fields: s.utf8(18), opened: s.int64(8), lastSeen: s.int64(9), count: s.int64(10),
+            scheduleDigest: s.utf8(4), ackedAt: s.optionalInt64(11), ackedBy: s.optionalUTF8(12), resolvedAt: s.optionalInt64(13),
+            resolvedBy: s.optionalUTF8(14), cause: s.optionalUTF8(15), told: s.utf8(16), threadRoot: s.optionalUTF8(17))
+    }
+
     static func incident(from s: Statement) -> Incident {
-        let fields = (try? EventParser.parse(s.text(18), now: Timestamp(milliseconds: Int64.max / 2))) ?? Event(fields: [])
+        let fields = EventParser.trusted(logfmt: s.text(18)) ?? Event(fields: [])
         var incident = Incident(
             number: IncidentNumber(s.int64(0)), id: s.text(1), fields: fields, began: Timestamp(milliseconds: s.int64(7)),
             opened: Timestamp(milliseconds: s.int64(8)))
@@ -270,13 +281,19 @@ public final class Store {
     /// the day's ledger, the next incident number.
     public func snapshot(reportTimes: [TimeOfDay]) throws(StoreError) -> EngineSnapshot {
         var snapshot = EngineSnapshot()
-        let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE state != 'resolved'")
-        while try open.step() { snapshot.incidents.append(Store.incident(from: open)) }
+        let openCount = try db.scalar("SELECT COUNT(*) FROM incidents WHERE state != 'resolved'") ?? 0
+        let allCount = try db.scalar("SELECT COUNT(*) FROM incidents") ?? 0
+        snapshot.reserveCapacity(Int(openCount))
+        // Mostly open (a storm): one pass over the table beats an index lookup per row.
+        let scan = openCount * 2 > allCount ? "NOT INDEXED" : ""
+        let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
+        while try open.step() { snapshot.add(columns: Store.columns(of: open)) }
         let held = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'held' ORDER BY created")
         while try held.step() {
             if let message = Store.outboxItem(from: held).1 { snapshot.held.append(message) }
         }
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
+        snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)
         for time in reportTimes {
             if let value = try metaValue("report." + time.description), let ms = Int64(value) {
@@ -287,6 +304,10 @@ public final class Store {
         if since.milliseconds != Int64.max { snapshot.ledger = try ledger(since: since) }
         return snapshot
     }
+
+    /// The meta key of `RuleSet.fingerprint` for the rules the stored incidents were matched
+    /// against.
+    public static let rulesFingerprintKey = "rules.fingerprint"
 
     /// Remembers when a daily report went out.
     public func recordReport(time: TimeOfDay, at: Timestamp) throws(StoreError) {
