@@ -7,32 +7,33 @@ extension Daemon {
         for action in actions {
             switch action {
             case .opened(let incident):
-                try store.save(incident)
+                // Its timeline starts with the event that opened it (`accepted`); a later change
+                // of rule is a "moved" entry.
+                batch.save(incident)
                 let rule = incident.rule.map { "rule \($0)" } ?? "no rule matches"
-                try store.appendTimeline(incident: incident.number, at: now, what: "opened", detail: rule)
                 note(
                         .incidentOpened, incident.rule == nil ? .warning : .notice,
                         "incident #\(incident.number) \(incident.id) opened: \(incident.summary ?? "-") (\(rule))",
                         fields: incidentFields(incident), into: &effects)
             case .deduplicated(let incident), .noted(let incident):
-                try store.save(incident)
+                batch.save(incident)
             case .moved(let incident, let from):
-                try store.save(incident)
+                batch.save(incident)
                 let detail = "from rule \(from?.rawValue ?? "none") to \(incident.rule?.rawValue ?? "none")"
-                try store.appendTimeline(incident: incident.number, at: now, what: "moved", detail: detail)
+                batch.appendTimeline(incident: incident.number, at: now, what: "moved", detail: detail)
                 note(.incidentMoved, .notice, "incident #\(incident.number) \(incident.id) moved \(detail)", fields: incidentFields(incident), into: &effects)
             case .acknowledged(let incident):
-                try store.save(incident)
+                batch.save(incident)
                 note(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id) acknowledged by \(incident.ackedBy ?? "-")", fields: incidentFields(incident), into: &effects)
             case .resolved(let incident):
-                try store.save(incident)
+                batch.save(incident)
                 let detail = "cause: \(incident.cause ?? "-"), by: \(incident.resolvedBy ?? "-")"
-                try store.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
+                batch.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
                 note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
             case .stepFired(let incident, let firing):
-                try store.save(incident)
+                batch.save(incident)
                 let contacts = firing.contacts.map(\.rawValue).joined(separator: " ")
-                try store.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
+                batch.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
                 note(
                     .stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts)",
                     fields: incidentFields(incident) + [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts)], into: &effects)
@@ -41,12 +42,12 @@ extension Daemon {
             case .hold(let held):
                 var item = OutboxItem(message: held.message, status: .held, content: [])
                 item.nextAttempt = held.releaseAt
-                try store.saveOutbox(item, storm: held)
+                batch.saveOutbox(item, storm: held)
             case .release(let heldIDs, let message):
-                try store.markMerged(heldIDs)
+                batch.markMerged(heldIDs)
                 try queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
-                try store.recordReport(time: time, at: at)
+                batch.recordReport(time: time, at: at)
             }
         }
     }
@@ -54,8 +55,8 @@ extension Daemon {
     private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
         var item = OutboxItem.rendering(message, settings: rules.settings)
         item.nextAttempt = now
-        try store.saveOutbox(item)
-        try store.appendTimeline(incident: message.incident, at: now, what: "queued", detail: "\(message.contact) \(message.step) <\(message.messageID)>")
+        batch.saveOutbox(item)
+        batch.appendTimeline(incident: message.incident, at: now, what: "queued", detail: "\(message.contact) \(message.step) <\(message.messageID)>")
         effects.outbox.append(item)
     }
 

@@ -16,28 +16,100 @@ struct EventSource {
     var pid: Int32?
 }
 
+/// A round handed to the store writer, waiting for its commit.
+struct InFlightRound {
+    var sequence: UInt64
+    var effects: RoundEffects
+    /// The connection of each line, for `error` replies if the commit fails.
+    var connections: [UInt64]
+    var spoolNames: [String]
+    var outcomes: [Outbox.Outcome]
+}
+
 extension Daemon {
-    /// One round: socket lines, spool files and due timers through the engine, in one
-    /// transaction; then the replies, spool deletions and notifications.
+    /// Rounds that may wait for their commit at once: the loop works on the next round while
+    /// the writer commits the last ones, and waits when it is this far ahead.
+    static let maxRoundsInFlight = 2
+
+    /// One round: socket lines, spool files and due timers through the engine; their writes
+    /// go to the writer as one batch, and the replies, spool deletions and notifications
+    /// wait for its commit.
     func round(lines: [EventSocketServer.Line], spoolNames: [String]) {
         let now = WallClock.now()
         var effects = RoundEffects()
         let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
         let outcomes = storeReady ? pendingOutcomes : []
         if storeReady { pendingOutcomes = [] }
+        batch = StoreBatch()
+        var round = InFlightRound(
+            sequence: 0, effects: effects, connections: lines.map(\.connection), spoolNames: spoolNames, outcomes: outcomes)
         do {
-            try store.begin()
             for line in lines { try handle(line, now: now, effects: &effects) }
             for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
             try apply(engine.tick(now: now), now: now, source: nil, effects: &effects)
-            try record(outcomes, effects: &effects)
-            try recordRulesFingerprint()
-            try store.commit()
+            record(outcomes, effects: &effects)
+            recordRulesFingerprint()
         } catch {
-            store.rollback()
-            recover(after: error, lines: lines, spoolNames: spoolNames, outcomes: outcomes)
+            // Reading the store failed halfway (the spool check): the engine has moved on
+            // without a commit, so the round fails as if its commit had.
+            completeRounds(waitForAll: true)
+            fail(round, error: error)
+            rebuildAfterFailure()
             return
         }
+        round.effects = effects
+        submit(round)
+    }
+
+    /// Runs actions outside a round (a reload) as their own batch.
+    func commitActions(_ actions: [EngineAction]) {
+        var effects = RoundEffects()
+        do {
+            try apply(actions, now: WallClock.now(), source: nil, effects: &effects)
+        } catch {}  // recording actions reads nothing
+        recordRulesFingerprint()
+        submit(InFlightRound(sequence: 0, effects: effects, connections: [], spoolNames: [], outcomes: []))
+    }
+
+    /// Hands the round's batch to the writer; waits for a commit when too far ahead.
+    private func submit(_ round: InFlightRound) {
+        if batch.isEmpty && inFlight.isEmpty {
+            perform(round.effects)
+            return
+        }
+        var round = round
+        round.sequence = nextRoundSequence
+        nextRoundSequence += 1
+        writer.submit(batch, sequence: round.sequence)
+        inFlight.append(round)
+        if inFlight.count >= Daemon.maxRoundsInFlight {
+            writer.waitForCompletion()
+            completeRounds()
+        }
+    }
+
+    /// Carries out the rounds whose commits are done, in order; after a failed one, waits
+    /// for every round in flight (they fail too) and rebuilds the engine from the store.
+    func completeRounds(waitForAll: Bool = false) {
+        var failed = false
+        repeat {
+            if (waitForAll || failed), !inFlight.isEmpty { writer.waitForCompletion() }
+            for completion in writer.takeCompletions() {
+                guard let round = inFlight.first, round.sequence == completion.sequence else { continue }
+                inFlight.removeFirst()
+                if let error = completion.error {
+                    fail(round, error: error)
+                    failed = true
+                } else {
+                    perform(round.effects)
+                }
+            }
+        } while (waitForAll || failed) && !inFlight.isEmpty
+        if failed { rebuildAfterFailure() }
+    }
+
+    /// What a committed round promised: replies, spool deletions, notifications, journal.
+    private func perform(_ effects: RoundEffects) {
         for (connection, text) in effects.replies { socket.reply(connection, text) }
         for name in effects.spoolApplied { spool.remove(name) }
         for (name, reason) in effects.spoolFailed { spool.fail(name, reason: reason) }
@@ -45,49 +117,39 @@ extension Daemon {
         for entry in effects.journal { journal.write(entry) }
     }
 
-    /// Runs actions outside a round (a reload) in their own transaction.
-    func commitActions(_ actions: [EngineAction]) {
-        var effects = RoundEffects()
-        let now = WallClock.now()
-        do {
-            try store.begin()
-            try apply(actions, now: now, source: nil, effects: &effects)
-            try recordRulesFingerprint()
-            try store.commit()
-        } catch {
-            store.rollback()
-            recover(after: error, lines: [], spoolNames: [], outcomes: [])
-            return
-        }
-        for item in effects.outbox { outbox.enqueue(item) }
-        for entry in effects.journal { journal.write(entry) }
-    }
-
     /// Notes in the store which rules its incidents are matched against, once they are (so a
-    /// restart with the same rules skips matching them again). Part of the transaction that
+    /// restart with the same rules skips matching them again). Part of the batch that
     /// carries the moves.
-    private func recordRulesFingerprint() throws(StoreError) {
+    private func recordRulesFingerprint() {
         let fingerprint = rules.fingerprint
         guard fingerprint != storedRulesFingerprint else { return }
-        try store.setMeta(Store.rulesFingerprintKey, fingerprint)
+        batch.setMeta(Store.rulesFingerprintKey, fingerprint)
         storedRulesFingerprint = fingerprint
     }
 
-    /// A commit failed (disk full, I/O error): nothing of the round is acknowledged. The
-    /// engine is rebuilt from the store, clients get `error`, spool files stay for later.
-    private func recover(after error: any Error, lines: [EventSocketServer.Line], spoolNames: [String], outcomes: [Outbox.Outcome]) {
-        storedRulesFingerprint = nil
-        journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
+    /// A round that could not be stored (disk full, I/O error): nothing of it is
+    /// acknowledged. Clients get `error`, spool files stay for later, delivery results are
+    /// recorded again with the next round.
+    private func fail(_ round: InFlightRound, error: any Error) {
+        if storeRetryAt <= WallClock.monotonicMilliseconds() {
+            journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
+        }
         storeRetryAt = WallClock.monotonicMilliseconds() + 1000
-        for line in lines { socket.reply(line.connection, Daemon.errorReply("not stored: \(error)")) }
-        spool.putBack(spoolNames)
-        pendingOutcomes = outcomes + pendingOutcomes
+        for connection in round.connections { socket.reply(connection, Daemon.errorReply("not stored: \(error)")) }
+        spool.putBack(round.spoolNames)
+        pendingOutcomes = round.outcomes + pendingOutcomes
+    }
+
+    /// After a failure, with no round in flight: the engine again as the store has it.
+    private func rebuildAfterFailure() {
+        storedRulesFingerprint = nil
         do {
             let snapshot = try store.snapshot(reportTimes: rules.reports.map(\.time))
             engine = EscalationEngine(rules: rules, composer: engine.composer, snapshot: snapshot, now: WallClock.now())
         } catch {
             journal.log(.daemonState, .critical, "cannot reload state from the store: \(error)")
         }
+        writer.resume()
     }
 
     /// Queues a journal entry for after the commit when the journal budget admits it; the
@@ -140,7 +202,7 @@ extension Daemon {
 
     private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
         let line = event.logfmt
-        try store.appendTimeline(
+        batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
             uid: source.uid, pid: source.pid)
         note(
@@ -162,7 +224,7 @@ extension Daemon {
 
     /// A spool file: all of its lines, or none of them.
     private func handleSpoolFile(_ name: String, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
-        guard let read = spool.read(name) else { return }
+        guard let read = spool.read(name) else { return spool.release(name) }
         let file: SpoolWatcher.File
         switch read {
         case .failure(let rejection):
@@ -208,7 +270,7 @@ extension Daemon {
             try accepted(event, receipt, source: source, now: now, effects: &effects)
             try apply(actions, now: now, source: source, effects: &effects)
         }
-        try store.recordSpoolFile(name: name, digest: file.digest, at: now)
+        batch.recordSpoolFile(name: name, digest: file.digest, at: now)
         effects.spoolApplied.append(name)
     }
 
@@ -237,21 +299,21 @@ extension Daemon {
         return nil
     }
 
-    private func record(_ outcomes: [Outbox.Outcome], effects: inout RoundEffects) throws(StoreError) {
+    private func record(_ outcomes: [Outbox.Outcome], effects: inout RoundEffects) {
         let now = WallClock.now()
         for outcome in outcomes {
             switch outcome {
             case .sent(let item):
-                try store.markSent(item.message.messageID, at: now, attempts: item.attempts)
-                try store.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
+                batch.markSent(item.message.messageID, at: now, attempts: item.attempts)
+                batch.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
                 note(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item, sent: true), into: &effects)
             case .retry(let item):
-                try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: item.nextAttempt)
+                batch.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: item.nextAttempt)
                 note(.notificationFailed, .warning, "notifying \(item.message.contact) failed (attempt \(item.attempts), will retry): \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
             case .failed(let item):
                 failedCount += 1
-                try store.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: nil)
-                try store.appendTimeline(incident: item.message.incident, at: now, what: "failed", detail: "\(item.message.contact): \(item.lastError ?? "-")")
+                batch.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: nil)
+                batch.appendTimeline(incident: item.message.incident, at: now, what: "failed", detail: "\(item.message.contact): \(item.lastError ?? "-")")
                 note(.notificationFailed, .error, "gave up notifying \(item.message.contact) after \(item.attempts) attempts: \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
             }
         }

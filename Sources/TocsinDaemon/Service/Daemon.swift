@@ -15,9 +15,9 @@ public struct StartupError: Error, CustomStringConvertible {
 
 /// tocsind: wires the parts and runs the loop. The engine decides; the daemon carries out
 /// its actions. Each round of the loop gathers every line the clients sent and every spool
-/// file that arrived, runs them and the due timers through the engine, and writes all of it
-/// in one transaction (group commit); only after the commit are replies sent, spool files
-/// deleted and notifications handed to the workers.
+/// file that arrived, runs them and the due timers through the engine, and hands all of its
+/// writes to the store writer thread as one batch (group commit); only after the commit are
+/// replies sent, spool files deleted and notifications handed to the workers.
 public final class Daemon {
     let configuration: DaemonConfiguration
     let journal: Journal
@@ -27,7 +27,15 @@ public final class Daemon {
     var journalBudget = JournalBudget(now: WallClock.monotonicMilliseconds())
     let systemd = SystemdNotifier()
     let loop: EventLoop
+    /// The event loop's connection: reads (start, rebuild after a failure, spool checks).
     let store: Store
+    /// Commits the rounds' batches on its own thread and connection.
+    let writer: StoreWriter
+    /// The batch the current round records into.
+    var batch = StoreBatch()
+    /// Rounds submitted and not yet committed, oldest first.
+    var inFlight: [InFlightRound] = []
+    var nextRoundSequence: UInt64 = 1
     var engine: EscalationEngine
     var rules: RuleSet
     let socket: EventSocketServer
@@ -94,7 +102,13 @@ public final class Daemon {
             throw StartupError(description: "\(error)")
         }
 
+        do {
+            writer = try StoreWriter(directory: paths.state)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
         loop = try EventLoop()
+        loop.add(writer.eventFD, token: StoreWriter.token)
         let passed = SystemdNotifier.listenFDs()
         let listenFD: Int32
         if let fd = passed.first {
@@ -139,6 +153,7 @@ public final class Daemon {
     public func run() -> Int32 {
         // Steps that fell due while tocsind was down fire now, before READY.
         round(lines: [], spoolNames: [])
+        completeRounds(waitForAll: true)
         let now = WallClock.monotonicMilliseconds()
         nextRescan = now + configuration.rescanInterval.milliseconds
         nextIdleSweep = now + 5000
@@ -160,6 +175,7 @@ public final class Daemon {
                 case EventSocketServer.listenerToken: socket.acceptAll(now: mono)
                 case SpoolWatcher.token: spool.drainNotifications()
                 case DeliveryPool.token: deliveries = true
+                case StoreWriter.token: completeRounds()
                 case Daemon.signalToken: handleSignals()
                 default:
                     if socket.owns(token) { lines += socket.readable(token, events: mask, now: mono, budget: &budget) }
@@ -186,6 +202,8 @@ public final class Daemon {
             outbox.dispatch(now: WallClock.now())
             heartbeat(mono)
         }
+        completeRounds(waitForAll: true)
+        writer.stop()
         systemd.stopping()
         journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications")
         socket.closeAll()
@@ -266,8 +284,9 @@ public final class Daemon {
             return
         }
         rules = newRules
-        try? store.setMeta("timezone", newRules.settings.zone.identifier)
         let actions = engine.reload(newRules, now: WallClock.now())
+        batch = StoreBatch()
+        batch.setMeta("timezone", newRules.settings.zone.identifier)
         commitActions(actions)
         journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])
         warnAboutMissingPrograms(newRules)

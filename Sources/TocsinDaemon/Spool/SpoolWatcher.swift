@@ -18,6 +18,9 @@ final class SpoolWatcher {
     /// Names waiting to be processed (a set, so a name is queued once).
     private var pending = Set<String>()
     private var ordered: [String] = []
+    /// Names taken and not yet deleted, failed or put back: a rescan must not queue them
+    /// again while their round waits for its commit.
+    private var taken = Set<String>()
 
     /// A spool file read whole, with a digest of its content for "never applied twice".
     struct File {
@@ -72,7 +75,7 @@ final class SpoolWatcher {
     }
 
     private func enqueue(_ name: String) {
-        guard !name.hasPrefix("."), pending.insert(name).inserted else { return }
+        guard !name.hasPrefix("."), !taken.contains(name), pending.insert(name).inserted else { return }
         ordered.append(name)
     }
 
@@ -80,12 +83,19 @@ final class SpoolWatcher {
     func take(_ limit: Int) -> [String] {
         let batch = Array(ordered.prefix(limit))
         ordered.removeFirst(batch.count)
-        for name in batch { pending.remove(name) }
+        for name in batch {
+            pending.remove(name)
+            taken.insert(name)
+        }
         return batch
     }
 
+    /// Lets go of a taken name whose file was gone when read.
+    func release(_ name: String) { taken.remove(name) }
+
     /// Puts names back at the front (their batch could not be committed).
     func putBack(_ names: [String]) {
+        for name in names { taken.remove(name) }
         let fresh = names.filter { pending.insert($0).inserted }
         ordered.insert(contentsOf: fresh, at: 0)
     }
@@ -120,7 +130,10 @@ final class SpoolWatcher {
     }
 
     /// Deletes an applied file (after its events are committed).
-    func remove(_ name: String) { unlink(newDirectory + "/" + name) }
+    func remove(_ name: String) {
+        unlink(newDirectory + "/" + name)
+        taken.remove(name)
+    }
 
     /// Moves a bad file whole to `failed/`, with `NAME.error` saying which line and why.
     /// The note is written first, so a crash never leaves a failed file unexplained.
@@ -137,6 +150,7 @@ final class SpoolWatcher {
             rename(tmp, note)
         }
         rename(newDirectory + "/" + name, failedDirectory + "/" + name)
+        taken.remove(name)
     }
 
     static func fnv1a(_ bytes: [UInt8]) -> Int64 {

@@ -102,6 +102,7 @@ final class SQLiteDatabase {
     func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int64? {
         let s = try statement(sql)
         s.bind(bindings)
+        defer { s.reset() }  // no read transaction left open (the writer's checkpoints need that)
         return try s.step() ? s.int64(0) : nil
     }
 }

@@ -84,6 +84,7 @@ public final class Store {
     public func metaValue(_ key: String) throws(StoreError) -> String? {
         let s = try db.hot("SELECT value FROM meta WHERE key = ?")
         s.bind([.text(key)])
+        defer { s.reset() }
         return try s.step() ? s.text(0) : nil
     }
 
@@ -182,7 +183,7 @@ public final class Store {
     public func saveOutbox(_ item: OutboxItem, storm: HeldMessage? = nil) throws(StoreError) {
         let m = item.message
         let (channel, target) = ChannelCoding.encode(m.channel)
-        try db.statement(
+        try db.hot(
             """
             INSERT INTO outbox (message_id, status, contact, channel, target, purpose, subject, body, in_reply_to,
                 incident, incidents, incident_id, kind, severity, rule, step, created, content, storm_group, release_at,

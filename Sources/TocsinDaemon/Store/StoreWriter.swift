@@ -1,0 +1,113 @@
+import CTocsinShims
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The store's writer thread, with its own SQLite connection: it commits the rounds'
+/// batches while the event loop works on the next round, so parsing and the engine run on
+/// one core and SQLite and fsync on the other. Batches that queue up while a commit is under
+/// way go into the next transaction together (group commit). Results come back in order,
+/// through a queue and an eventfd the loop watches.
+///
+/// After a failed commit every batch still queued fails too — each was built on the state
+/// the failed one would have left — until the loop has rebuilt its state and calls
+/// `resume()`.
+final class StoreWriter: @unchecked Sendable {
+    static let token: UInt64 = 5
+
+    /// One batch's fate.
+    struct Completion {
+        var sequence: UInt64
+        /// nil when committed.
+        var error: StoreError?
+    }
+
+    let eventFD: Int32
+    private let store: Store
+    private let lock = Lock()
+    private var queue: [(UInt64, StoreBatch)] = []
+    private var completions: [Completion] = []
+    /// The failure every batch gets until `resume()`.
+    private var poison: StoreError?
+    private var stopping = false
+    private var thread = pthread_t()
+
+    /// Opens a second connection to the store in `directory` and starts the thread.
+    init(directory: String) throws(StoreError) {
+        store = try Store(directory: directory)
+        eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        let box = Unmanaged.passRetained(self)
+        pthread_create(&thread, nil, { raw in
+            let writer = Unmanaged<StoreWriter>.fromOpaque(raw!).takeRetainedValue()
+            writer.work()
+            return nil
+        }, box.toOpaque())
+    }
+
+    /// Queues a batch for commit.
+    func submit(_ batch: StoreBatch, sequence: UInt64) {
+        lock.withLock {
+            queue.append((sequence, batch))
+            lock.broadcast()
+        }
+    }
+
+    /// The results so far, oldest first (also clears the eventfd).
+    func takeCompletions() -> [Completion] {
+        var counter: UInt64 = 0
+        _ = read(eventFD, &counter, 8)
+        return lock.withLock {
+            defer { completions.removeAll(keepingCapacity: true) }
+            return completions
+        }
+    }
+
+    /// Blocks until at least one result is ready.
+    func waitForCompletion() {
+        lock.withLock {
+            while completions.isEmpty { lock.wait() }
+        }
+    }
+
+    /// Commits again after a failure (the loop has rebuilt its state from the store).
+    func resume() { lock.withLock { poison = nil } }
+
+    /// Commits what is queued, then stops the thread.
+    func stop() {
+        lock.withLock {
+            stopping = true
+            lock.broadcast()
+        }
+        pthread_join(thread, nil)
+    }
+
+    private func work() {
+        while true {
+            let (taken, poisonNow): ([(UInt64, StoreBatch)], StoreError?) = lock.withLock {
+                while queue.isEmpty && !stopping { lock.wait() }
+                defer { queue.removeAll(keepingCapacity: true) }
+                return (queue, poison)
+            }
+            if taken.isEmpty { return }  // stopping, nothing left
+            var failure = poisonNow
+            if failure == nil {
+                do {
+                    try store.begin()
+                    for (_, batch) in taken { try store.apply(batch) }
+                    try store.commit()
+                } catch {
+                    store.rollback()
+                    failure = error
+                }
+            }
+            lock.withLock {
+                if let failure { poison = failure }
+                for (sequence, _) in taken { completions.append(Completion(sequence: sequence, error: failure)) }
+                lock.broadcast()
+            }
+            var one: UInt64 = 1
+            _ = write(eventFD, &one, 8)
+        }
+    }
+}
