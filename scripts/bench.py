@@ -153,8 +153,10 @@ def phase_million(work, open_incidents, events, clients):
 
 
 def phase_timers(work, steps, clients, socket_eps):
-    """steps incidents whose first step falls due in the same second (their `at` is the same
-    instant), to a Maildir; lateness is fired-at minus due, from the store's timeline."""
+    """steps incidents whose first step falls due in the same instant (their `at` is the
+    same), mailed to a Maildir. A step counts as done when its firing is committed (its
+    timeline row is in the store, polled every 20 ms); lateness is that moment minus the
+    due time. Storm control must turn them into one mail now (and a digest later)."""
     after = 60
     d = Tocsind(os.path.join(work, "timers"), after=f"{after}s").start()
     try:
@@ -164,22 +166,33 @@ def phase_timers(work, steps, clients, socket_eps):
         run_loadgen("socket", d.socket, clients, steps, 256, "t", f"at={at}")
         if time.time() >= due:
             raise SystemExit("timers: the steps were not all submitted before they fell due; raise the margin")
-        deadline = time.time() + margin + 120
         db = sqlite3.connect(f"file:{d.state}/tocsin.db?mode=ro", uri=True, timeout=30)
-        fired = 0
+        while time.time() < due - 0.5:
+            time.sleep(0.1)
+        polls = []
+        deadline = due + 120
         while time.time() < deadline:
-            time.sleep(1)
             fired = db.execute("SELECT COUNT(*) FROM timeline WHERE what = 'step'").fetchone()[0]
+            polls.append((time.time(), fired))
             if fired >= steps:
                 break
-        late = sorted(at_ms - due * 1000 for (at_ms,) in db.execute("SELECT at FROM timeline WHERE what = 'step'"))
+            time.sleep(0.02)
         db.close()
-        mails = len(os.listdir(os.path.join(d.maildir, "new"))) if os.path.isdir(os.path.join(d.maildir, "new")) else 0
+        new = os.path.join(d.maildir, "new")
+        mail_deadline = time.time() + 10
+        while time.time() < mail_deadline and not (os.path.isdir(new) and os.listdir(new)):
+            time.sleep(0.1)
+        mails = len(os.listdir(new)) if os.path.isdir(new) else 0
     finally:
         d.stop()
-    if len(late) < steps:
-        raise SystemExit(f"timers: only {len(late)} of {steps} steps fired")
-    return late[len(late) * 99 // 100], late[-1], mails
+    if not polls or polls[-1][1] < steps:
+        raise SystemExit(f"timers: only {polls[-1][1] if polls else 0} of {steps} steps fired")
+
+    def lateness(count):
+        at = next(t for t, fired in polls if fired >= count)
+        return max(0, round((at - due) * 1000))
+
+    return lateness(steps * 99 // 100), lateness(steps), mails
 
 
 def phase_alertmanager(work, alerts, clients):
@@ -289,7 +302,7 @@ def main():
             figures["timer_late_p99_ms"] = p99
             figures["timer_mails"] = mails
             rows.append(("timer_late_p99_ms", f"{p99:,}", "≤ 1,000", f"step lateness (max {worst:,} ms)"))
-            rows.append(("timer_mails", f"{mails}", "≤ 2", f"mails for {args.timer_steps:,} steps to one contact (storm control)"))
+            rows.append(("timer_mails", f"{mails}", "1", f"mails at once for {args.timer_steps:,} steps to one contact (storm control)"))
         if "alertmanager" in phases:
             log(f"alertmanager: {args.clients} clients, {args.alerts:,} alerts, one per request ...")
             am_eps, am_rss = phase_alertmanager(work, args.alerts, args.clients)

@@ -4,6 +4,22 @@ import TocsinCore
 
 @Suite("Durations, instants and time zones")
 struct TimeTests {
+    @Test("cached zone offsets agree with the tz database, across half-hour and quarter-hour DST rules")
+    func cachedOffsets() {
+        for name in ["Asia/Shanghai", "Europe/Berlin", "Australia/Lord_Howe", "America/St_Johns", "Asia/Kathmandu"] {
+            let zone = Zone(identifier: name)!
+            let tz = TimeZone(identifier: name)!
+            var t = Timestamp(milliseconds: 1_767_225_600_000)  // 2026-01-01
+            var mismatches = 0
+            for _ in 0..<(365 * 24 * 12) {
+                let expected = tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.milliseconds) / 1000))
+                if zone.offset(at: t) != expected { mismatches += 1 }
+                t = t + .minutes(5)
+            }
+            #expect(mismatches == 0, "\(name): \(mismatches) offsets differ")
+        }
+    }
+
     @Test("durations as rule files write them", arguments: [
         ("0m", 0), ("90s", 90), ("15m", 900), ("1h30m", 5400), ("2d", 172_800), ("1d2h3m4s", 93_784),
     ])

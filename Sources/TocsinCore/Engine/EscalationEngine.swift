@@ -159,11 +159,15 @@ public struct EscalationEngine: Sendable {
     }
 
     /// Does whatever fell due by `now`: steps and repeats, storm windows ending, daily
-    /// reports. Call it at `nextWake` (and after restoring).
-    public mutating func tick(now: Timestamp) -> [EngineAction] {
+    /// reports. Call it at `nextWake` (and after restoring). At most `maxFirings` incidents'
+    /// due steps are taken at once, so that a hundred thousand falling due together are
+    /// stored in slices while the daemon goes on serving; `nextWake` stays due until all are.
+    public mutating func tick(now: Timestamp, maxFirings: Int = .max) -> [EngineAction] {
         var actions = pendingRestoreActions
         pendingRestoreActions = []
-        while let entry = timers.popDue(now) {
+        var taken = 0
+        while taken < maxFirings, let entry = timers.popDue(now) {
+            taken += 1
             guard let incident = incidents[entry.incident], nextDeadline(incident) == entry.deadline else { continue }
             actions += fireDue(entry.incident, now: now)
         }

@@ -16,9 +16,19 @@ public struct MessageComposer: Sendable {
     }
 
     func messageID(_ parts: String...) -> String {
-        let local = ([idPrefix] + parts).joined(separator: ".")
-        return String(local.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }.map(Character.init))
-            + "@" + idDomain
+        // Only ASCII letters, digits and "-_." survive: a Message-ID is ASCII whatever the names.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96)
+        for (index, part) in ([idPrefix] + parts).enumerated() {
+            if index > 0 { bytes.append(0x2E) }
+            for byte in part.utf8 {
+                let kept =
+                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
+                if kept { bytes.append(byte) }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self) + "@" + idDomain
     }
 
     /// The template values of an incident at `now`, for `{incident}`, `{age}`, …
@@ -213,8 +223,9 @@ public struct MessageComposer: Sendable {
 public enum ShellWord {
     /// The word as is when it is safe, else in single quotes.
     public static func quoted(_ word: String) -> String {
-        let safe = !word.isEmpty && word.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:/@+=,".unicodeScalars.contains($0))
+        let safe = !word.isEmpty && word.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || "-_.:/@+=,".utf8.contains(byte)
         }
         return safe ? word : "'" + word.replacingOccurrences("'", with: "'\\''") + "'"
     }

@@ -54,10 +54,9 @@ struct StormGate: Sendable {
     /// Offers a message at `now`: send it now, or hold it until the window ends.
     mutating func offer(_ message: OutboundMessage, key: StormKey, now: Timestamp) -> Decision {
         guard window.milliseconds > 0 else { return .send }
-        if var open = windows[key], open.end > now {
-            open.held.append(message)
-            windows[key] = open
-            return .hold(until: open.end)
+        if let end = windows[key]?.end, end > now {
+            windows[key]!.held.append(message)  // in place: copying the held list would make a storm quadratic
+            return .hold(until: end)
         }
         windows[key] = Window(end: now + window, held: [])
         return .send
@@ -65,10 +64,9 @@ struct StormGate: Sendable {
 
     /// Puts back a held message after a restart.
     mutating func restore(_ held: HeldMessage) {
-        var open = windows[held.key] ?? Window(end: held.releaseAt, held: [])
-        open.end = max(open.end, held.releaseAt)
-        open.held.append(held.message)
-        windows[held.key] = open
+        if windows[held.key] == nil { windows[held.key] = Window(end: held.releaseAt, held: []) }
+        windows[held.key]!.end = max(windows[held.key]!.end, held.releaseAt)
+        windows[held.key]!.held.append(held.message)
     }
 
     /// The windows that have ended with messages held: each key's held messages, in order.

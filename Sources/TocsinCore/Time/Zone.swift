@@ -8,6 +8,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// The IANA name, e.g. `Asia/Shanghai`.
     public let identifier: String
     private let timeZone: TimeZone
+    private let offsets = OffsetCache()
 
     /// The zone named `identifier`, or nil when the tz database has no such zone.
     public init?(identifier: String) {
@@ -15,6 +16,12 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         self.identifier = identifier
         self.timeZone = zone
     }
+
+    /// Zones are equal when their names are.
+    public static func == (a: Zone, b: Zone) -> Bool { a.identifier == b.identifier }
+
+    /// Hashes the name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 
     /// UTC.
     public static let utc = Zone(identifier: "UTC")!
@@ -24,7 +31,15 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
 
     /// Seconds east of UTC in force at `t`.
     public func offset(at t: Timestamp) -> Int {
-        timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.milliseconds) / 1000))
+        // Offsets change only on quarter hours of UTC (every transition in use is at :00,
+        // :15, :30 or :45 with offsets in whole quarter hours): ask the tz database once per
+        // quarter hour of time, not once per message of a storm.
+        let quarter: Int64 = 900_000
+        let bucket = t.milliseconds >= 0 ? t.milliseconds / quarter : (t.milliseconds - quarter + 1) / quarter
+        if let cached = offsets.value(bucket) { return cached }
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(bucket * quarter) / 1000))
+        offsets.store(bucket, offset)
+        return offset
     }
 
     /// The calendar fields of `t` in this zone.
@@ -70,5 +85,20 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         }
         if let earliest = valid.min() { return earliest }
         return Timestamp(seconds: naive - Int64(before))
+    }
+}
+
+/// Offsets of a zone by quarter hour of time, shared by copies of the zone and safe across threads.
+private final class OffsetCache: @unchecked Sendable {
+    private var byQuarter: [Int64: Int] = [:]
+    private let lock = NSLock()
+
+    func value(_ quarter: Int64) -> Int? { lock.withLock { byQuarter[quarter] } }
+
+    func store(_ quarter: Int64, _ offset: Int) {
+        lock.withLock {
+            if byQuarter.count > 8192 { byQuarter.removeAll() }
+            byQuarter[quarter] = offset
+        }
     }
 }

@@ -30,6 +30,9 @@ extension Daemon {
     /// Rounds that may wait for their commit at once: the loop works on the next round while
     /// the writer commits the last ones, and waits when it is this far ahead.
     static let maxRoundsInFlight = 2
+    /// Incidents whose due steps one round fires at most (a timer storm is stored in slices,
+    /// each committed while the next is worked out, and clients are served in between).
+    static let maxFiringsPerRound = 2000
 
     /// One round: socket lines, spool files and due timers through the engine; their writes
     /// go to the writer as one batch, and the replies, spool deletions and notifications
@@ -46,7 +49,7 @@ extension Daemon {
         do {
             for line in lines { try handle(line, now: now, effects: &effects) }
             for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
-            try apply(engine.tick(now: now), now: now, source: nil, effects: &effects)
+            try apply(engine.tick(now: now, maxFirings: Daemon.maxFiringsPerRound), now: now, source: nil, effects: &effects)
             record(outcomes, effects: &effects)
             recordRulesFingerprint()
         } catch {
