@@ -121,7 +121,7 @@ time.sleep(1.5)
 deadline = time.time() + 600
 while time.time() < deadline:
     probe = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
-    pending = probe.execute("SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'held')").fetchone()[0]
+    pending = probe.execute("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued') + (SELECT COUNT(*) FROM held)").fetchone()[0]
     probe.close()
     if pending == 0:
         break

@@ -207,6 +207,33 @@ struct DaemonIngestTests {
         #expect(subjects.contains { $0.hasPrefix("[Tocsin] 199 escalations for fault — ") })
     }
 
+    @Test("storm control across kill -9: the held messages survive and go out in the digest, then none is held")
+    func stormAcrossCrash() throws {
+        let rules = quickRules.replacingOccurrences(of: "set storm-window 0s", with: "set storm-window 4s")
+            .replacingOccurrences(of: "after 2s notify lead\n  after 4s notify boss", with: "after 0m notify lead")
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        _ = try d.send((0..<50).map { "kind=fault id=f\($0) summary=停电-\($0)-" })
+        #expect(eventually(3) { d.mails().count == 1 })
+        #expect(try d.ctl(["status"]).stdout.contains("49 held by storm control"))
+        d.kill9()
+        try d.start()
+        defer { d.stop() }
+        #expect(eventually(10) { d.mails().count == 2 })
+        let parsed = try d.mails().map { try PythonEmailE2E.parse($0) }
+        let digest = parsed.first { ($0["subject"] as? String)?.hasPrefix("[Tocsin] 49 escalations for fault — ") == true }
+        let first = parsed.first { $0["subject"] as? String != digest?["subject"] as? String }
+        let listed = (digest?["_body"] as? String ?? "").split(separator: "\n").filter { $0.hasPrefix("- ") }
+        // Every fault is told: one in the first mail, the 49 others listed in the digest.
+        for n in 0..<50 {
+            let told = listed.filter { $0.contains("停电-\(n)-") }.count + ((first?["subject"] as? String)?.contains("停电-\(n)-") == true ? 1 : 0)
+            #expect(told == 1, "fault \(n) told \(told) times")
+        }
+        #expect(try d.ctl(["status"]).stdout.contains("0 held by storm control"))
+        usleep(5_000_000)
+        #expect(d.mails().count == 2)
+    }
+
     @Test("bad rules at start: tocsind exits non-zero with every error")
     func badRulesAtStart() throws {
         let d = try DaemonProcess(rules: "contact a mail a@x.example\nrule r\n  match kind=fault\n  after 5x notify b\n")

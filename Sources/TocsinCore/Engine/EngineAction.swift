@@ -22,9 +22,27 @@ public enum EngineAction: Sendable {
     /// A message held by storm control until its window ends.
     case hold(HeldMessage)
     /// Held messages released as one message (a digest, or the single held message).
-    case release(heldIDs: [String], message: OutboundMessage)
+    case release(StormRelease, message: OutboundMessage)
     /// A daily report went out; remember when, so it is not sent twice.
     case reportSent(time: TimeOfDay, at: Timestamp)
+}
+
+/// Which held messages a release lets go: every one held for `key` until `through` or
+/// earlier (a window's messages all wait for its end).
+public struct StormRelease: Hashable, Sendable {
+    /// The gathering.
+    public var key: StormKey
+    /// When the window ended (the release's time).
+    public var through: Timestamp
+    /// How many messages it lets go.
+    public var count: Int
+
+    /// Creates a release.
+    public init(key: StormKey, through: Timestamp, count: Int) {
+        self.key = key
+        self.through = through
+        self.count = count
+    }
 }
 
 /// A step that fired: which, for whom, and its deadline.

@@ -179,7 +179,7 @@ public struct EscalationEngine: Sendable {
                 messages.count == 1
                 ? single
                 : composer.digest(messages, contact: contact, group: key.group, now: now, zone: rules.settings.zone)
-            actions.append(.release(heldIDs: messages.map(\.messageID), message: message))
+            actions.append(.release(StormRelease(key: key, through: now, count: messages.count), message: message))
         }
         while let (report, due) = nextReportDue, due <= now {
             actions += sendReport(report, now: now)
@@ -318,11 +318,14 @@ public struct EscalationEngine: Sendable {
     private mutating func fire(_ number: IncidentNumber, rule: Rule, firing: StepFiring, now: Timestamp) -> [EngineAction] {
         guard var incident = incidents[number] else { return [] }
         var messages: [OutboundMessage] = []
-        let next = nextStepText(incident, rule: rule, after: firing)
+        var next: String?? = nil  // worked out only for a message that shows it
         for name in firing.contacts {
             guard let contact = rules.contacts[name] else { continue }
+            let gathering = storm.isGathering(StormKey(contact: name, group: rule.name.rawValue), now: now)
+            if !gathering, next == nil { next = .some(nextStepText(incident, rule: rule, after: firing)) }
             let message = composer.stepMessage(
-                incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next, now: now)
+                incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next ?? nil, now: now,
+                subjectOnly: gathering)
             if incident.threadRoot == nil { incident.threadRoot = message.messageID }
             messages.append(message)
         }

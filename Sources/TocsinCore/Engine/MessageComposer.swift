@@ -52,13 +52,22 @@ public struct MessageComposer: Sendable {
     /// A step or repeat message for one contact.
     func stepMessage(
         _ incident: Incident, rule: Rule, firing: StepFiring, contact: Contact, rules: RuleSet, next: String?,
-        now: Timestamp
+        now: Timestamp, subjectOnly: Bool = false
     ) -> OutboundMessage {
         let zone = rules.settings.zone
         let lookup = values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone)
         let subject = rule.subject?.render(lookup) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
-        let lead = rule.body?.render(lookup) ?? (incident.summary ?? "(no summary)")
         let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
+        guard !subjectOnly else {
+            // Joins a storm digest that already has its details: only the subject is read.
+            return OutboundMessage(
+                messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
+                contact: contact.name, channel: contact.channel,
+                purpose: firing.repeatNumber == nil ? .step : .repeated, subject: subject, body: "",
+                inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
+                kind: incident.kind, severity: incident.severity, rule: rule.name, step: firing.label)
+        }
+        let lead = rule.body?.render(lookup) ?? (incident.summary ?? "(no summary)")
         let stepsText =
             firing.repeatNumber != nil
             ? "rule \(rule.name), \(firing.label) (every \(rule.repetition?.interval.description ?? "-"))"
@@ -114,7 +123,8 @@ public struct MessageComposer: Sendable {
         if messages.count > shown.count {
             body += "- … and \(messages.count - shown.count) more: tocsinctl list --open\n"
         }
-        body += "\nDetails of the first:\n\n" + messages[0].body
+        // The first held message has its body; later ones joined a gathering storm without.
+        body += "\nDetails of the first:\n\n" + (messages.first { !$0.body.isEmpty } ?? messages[0]).body
         return OutboundMessage(
             messageID: messageID("digest", group, contact.name.rawValue, String(now.milliseconds)),
             contact: contact.name, channel: contact.channel, purpose: .digest, subject: subject, body: body,

@@ -51,6 +51,13 @@ struct StormGate: Sendable {
 
     init(window: RuleDuration) { self.window = window }
 
+    /// Whether a message for `key` at `now` would join others already held: its own body
+    /// will never be read (a digest lists subjects and details only the first).
+    func isGathering(_ key: StormKey, now: Timestamp) -> Bool {
+        guard window.milliseconds > 0, let open = windows[key] else { return false }
+        return open.end > now && !open.held.isEmpty
+    }
+
     /// Offers a message at `now`: send it now, or hold it until the window ends.
     mutating func offer(_ message: OutboundMessage, key: StormKey, now: Timestamp) -> Decision {
         guard window.milliseconds > 0 else { return .send }

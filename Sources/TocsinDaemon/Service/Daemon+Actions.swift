@@ -31,7 +31,7 @@ extension Daemon {
                 batch.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
                 note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
             case .stepFired(let incident, let firing):
-                batch.save(incident)
+                batch.saveProgress(incident)
                 let contacts = firing.contacts.map(\.rawValue).joined(separator: " ")
                 batch.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
                 note(
@@ -40,11 +40,9 @@ extension Daemon {
             case .send(let message):
                 try queue(message, now: now, effects: &effects)
             case .hold(let held):
-                var item = OutboxItem(message: held.message, status: .held, content: [])
-                item.nextAttempt = held.releaseAt
-                batch.saveOutbox(item, storm: held)
-            case .release(let heldIDs, let message):
-                batch.markMerged(heldIDs)
+                batch.saveHeld(held)
+            case .release(let release, let message):
+                batch.deleteHeld(release)
                 try queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
                 batch.recordReport(time: time, at: at)

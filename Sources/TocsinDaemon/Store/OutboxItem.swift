@@ -5,15 +5,14 @@ import TocsinCore
 public struct OutboxItem: Sendable {
     /// Where a notification stands.
     public enum Status: String, Sendable {
-        /// Storm control holds it (it will go out alone or in a digest).
-        case held
         /// Waiting to be sent (or retried).
         case queued
         /// Delivered to sendmail, the Maildir or the program.
         case sent
         /// Gave up after the retry period; shown by `tocsinctl status`.
         case failed
-        /// Merged into a digest that was sent instead.
+        /// Merged into a digest that was sent instead (stores before schema 2 only: held
+        /// messages now wait in their own table and leave it when released).
         case merged
     }
 

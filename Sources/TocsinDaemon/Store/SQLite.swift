@@ -141,7 +141,15 @@ final class Statement {
             let index = Int32(offset + 1)
             switch value {
             case .int(let v): sqlite3_bind_int64(raw, index, v)
-            case .text(let v): sqlite3_bind_text(raw, index, v, -1, transient)
+            case .text(var v):
+                // The string's own UTF-8 where it is contiguous: no C string copied per bind.
+                _ = v.withUTF8 { utf8 in
+                    if let base = utf8.baseAddress {
+                        sqlite3_bind_text(raw, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+                    } else {
+                        sqlite3_bind_text(raw, index, "", 0, transient)
+                    }
+                }
             case .blob(let v):
                 _ = v.withUnsafeBytes { sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), transient) }
             case .null: sqlite3_bind_null(raw, index)

@@ -64,6 +64,35 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX outbox_pending ON outbox (status) WHERE status IN ('held', 'queued');
         CREATE TABLE spool_done (name TEXT PRIMARY KEY, digest INTEGER NOT NULL, done_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+        // Messages held by storm control get a table of their own, with no index: a storm
+        // of 100,000 firings appends rows, and a release deletes its key's rows in one
+        // statement (they used to be outbox rows, each marked `merged` on release).
         """
+        CREATE TABLE held (
+            seq INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL,
+            storm_group TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            target TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            in_reply_to TEXT,
+            incident INTEGER,
+            incidents TEXT NOT NULL DEFAULT '',
+            incident_id TEXT, kind TEXT, severity INTEGER, rule TEXT,
+            step TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            release_at INTEGER NOT NULL
+        );
+        INSERT INTO held (message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to, incident,
+            incidents, incident_id, kind, severity, rule, step, created, release_at)
+        SELECT message_id, COALESCE(storm_group, '-'), contact, channel, target, purpose, subject, body, in_reply_to, incident,
+            incidents, incident_id, kind, severity, rule, step, created, COALESCE(release_at, created)
+        FROM outbox WHERE status = 'held' ORDER BY created;
+        DELETE FROM outbox WHERE status = 'held';
+        """,
     ]
 }

@@ -74,12 +74,12 @@ extension Store {
             let n = Int(s.int64(1))
             switch s.text(0) {
             case "queued": counts.queued = n
-            case "held": counts.held = n
             case "failed": counts.failed = n
             case "sent": counts.sent = n
             default: break
             }
         }
+        counts.held = Int(((try? db.scalar("SELECT COUNT(*) FROM held")) ?? nil) ?? 0)  // none before schema 2
         return counts
     }
 

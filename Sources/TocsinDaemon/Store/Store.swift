@@ -101,7 +101,7 @@ public final class Store {
 
     /// Writes an incident's whole current state.
     public func save(_ incident: Incident) throws(StoreError) {
-        try db.statement(
+        try db.hot(
             """
             INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
                 repeats_sent, began, opened, last_seen, count, acked_at, acked_by, resolved_at, resolved_by, cause,
@@ -123,6 +123,16 @@ public final class Store {
             .optional(incident.resolvedAt?.milliseconds), .optional(incident.resolvedBy), .optional(incident.cause),
             .text(incident.told.map(\.rawValue).joined(separator: " ")), .optional(incident.threadRoot),
             .text(incident.fields.logfmt),
+        ])
+    }
+
+    /// Writes what a step firing changes in an incident (see `StoreBatch.saveProgress`).
+    func saveProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
+        throws(StoreError)
+    {
+        try db.hot("UPDATE incidents SET fired_steps = ?, repeats_sent = ?, told = ?, thread_root = ? WHERE number = ?").run([
+            .int(Int64(bitPattern: firedSteps)), .int(Int64(repeatsSent)), .text(told), .optional(threadRoot),
+            .int(number.value),
         ])
     }
 
@@ -180,7 +190,7 @@ public final class Store {
     // MARK: outbox
 
     /// Writes an outbox item (insert or replace its state).
-    public func saveOutbox(_ item: OutboxItem, storm: HeldMessage? = nil) throws(StoreError) {
+    public func saveOutbox(_ item: OutboxItem) throws(StoreError) {
         let m = item.message
         let (channel, target) = ChannelCoding.encode(m.channel)
         try db.hot(
@@ -190,8 +200,7 @@ public final class Store {
                 attempts, next_attempt, last_error)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(message_id) DO UPDATE SET status=excluded.status, content=excluded.content,
-                attempts=excluded.attempts, next_attempt=excluded.next_attempt, last_error=excluded.last_error,
-                storm_group=excluded.storm_group, release_at=excluded.release_at
+                attempts=excluded.attempts, next_attempt=excluded.next_attempt, last_error=excluded.last_error
             """
         ).run([
             .text(m.messageID), .text(item.status.rawValue), .text(m.contact.rawValue), .text(channel), .text(target),
@@ -199,16 +208,49 @@ public final class Store {
             .optional(m.incident?.value), .text(m.incidents.map(\.description).joined(separator: " ")),
             .optional(m.incidentID), .optional(m.kind), .optional(m.severity.map(Int64.init)),
             .optional(m.rule?.rawValue), .text(m.step), .int(m.created.milliseconds),
-            item.content.isEmpty ? .null : .blob(item.content), .optional(storm?.key.group),
-            .optional(storm?.releaseAt.milliseconds), .int(Int64(item.attempts)),
+            item.content.isEmpty ? .null : .blob(item.content), .null, .null, .int(Int64(item.attempts)),
             .optional(item.nextAttempt?.milliseconds), .optional(item.lastError),
         ])
     }
 
-    /// Marks held messages as merged into the message that was sent instead.
-    public func markMerged(_ messageIDs: [String]) throws(StoreError) {
-        let s = try db.hot("UPDATE outbox SET status = 'merged', content = NULL WHERE message_id = ? AND status = 'held'")
-        for id in messageIDs { try s.run([.text(id)]) }
+    // MARK: held messages
+
+    /// Keeps a message storm control holds (until it goes out alone or in a digest).
+    public func saveHeld(_ held: HeldMessage) throws(StoreError) {
+        let m = held.message
+        let (channel, target) = ChannelCoding.encode(m.channel)
+        try db.hot(
+            """
+            INSERT INTO held (message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to,
+                incident, incidents, incident_id, kind, severity, rule, step, created, release_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """
+        ).run([
+            .text(m.messageID), .text(held.key.group), .text(m.contact.rawValue), .text(channel), .text(target),
+            .text(m.purpose.rawValue), .text(m.subject), .text(m.body), .optional(m.inReplyTo),
+            .optional(m.incident?.value), .text(m.incidents.map(\.description).joined(separator: " ")),
+            .optional(m.incidentID), .optional(m.kind), .optional(m.severity.map(Int64.init)),
+            .optional(m.rule?.rawValue), .text(m.step), .int(m.created.milliseconds), .int(held.releaseAt.milliseconds),
+        ])
+    }
+
+    /// Lets go of a release's held messages: every one held for its key until then or earlier.
+    public func deleteHeld(_ release: StormRelease) throws(StoreError) {
+        try db.hot("DELETE FROM held WHERE contact = ? AND storm_group = ? AND release_at <= ?").run([
+            .text(release.key.contact.rawValue), .text(release.key.group), .int(release.through.milliseconds),
+        ])
+    }
+
+    static let heldColumns = """
+        message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to, incident, incidents,
+        incident_id, kind, severity, rule, step, created, release_at
+        """
+
+    static func heldMessage(from s: Statement) -> HeldMessage {
+        let message = outboundMessage(from: s)
+        return HeldMessage(
+            message: message, key: StormKey(contact: message.contact, group: s.text(1)),
+            releaseAt: Timestamp(milliseconds: s.int64(17)))
     }
 
     /// Records a delivery.
@@ -230,8 +272,9 @@ public final class Store {
         incident_id, kind, severity, rule, step, created, content, storm_group, release_at, attempts, next_attempt, last_error
         """
 
-    static func outboxItem(from s: Statement) -> (OutboxItem, HeldMessage?) {
-        let message = OutboundMessage(
+    /// The message in a row of `outboxColumns` or `heldColumns` (which agree but for column 1).
+    static func outboundMessage(from s: Statement) -> OutboundMessage {
+        OutboundMessage(
             messageID: s.text(0), contact: ContactName(s.text(2)), channel: ChannelCoding.decode(s.text(3), s.text(4)),
             purpose: OutboundMessage.Purpose(rawValue: s.text(5)) ?? .step, subject: s.text(6), body: s.text(7),
             inReplyTo: s.optionalText(8), created: Timestamp(milliseconds: s.int64(16)),
@@ -239,22 +282,20 @@ public final class Store {
             incidents: s.text(10).split(separator: " ").compactMap { Int64($0) }.map(IncidentNumber.init),
             incidentID: s.optionalText(11), kind: s.optionalText(12), severity: s.optionalInt64(13).map { Int($0) },
             rule: s.optionalText(14).map { RuleName($0) }, step: s.text(15))
-        let item = OutboxItem(
-            message: message, status: OutboxItem.Status(rawValue: s.text(1)) ?? .queued, content: s.blob(17),
+    }
+
+    static func outboxItem(from s: Statement) -> OutboxItem {
+        OutboxItem(
+            message: outboundMessage(from: s), status: OutboxItem.Status(rawValue: s.text(1)) ?? .queued, content: s.blob(17),
             attempts: Int(s.int64(20)), nextAttempt: s.optionalInt64(21).map(Timestamp.init(milliseconds:)),
             lastError: s.optionalText(22))
-        var held: HeldMessage?
-        if item.status == .held, let group = s.optionalText(18), let release = s.optionalInt64(19) {
-            held = HeldMessage(message: message, key: StormKey(contact: message.contact, group: group), releaseAt: Timestamp(milliseconds: release))
-        }
-        return (item, held)
     }
 
     /// Every queued notification (to send or retry), oldest first.
     public func queuedOutbox() throws(StoreError) -> [OutboxItem] {
         let s = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'queued' ORDER BY created, message_id")
         var items: [OutboxItem] = []
-        while try s.step() { items.append(Store.outboxItem(from: s).0) }
+        while try s.step() { items.append(Store.outboxItem(from: s)) }
         return items
     }
 
@@ -289,10 +330,8 @@ public final class Store {
         let scan = openCount * 2 > allCount ? "NOT INDEXED" : ""
         let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
         while try open.step() { snapshot.add(columns: Store.columns(of: open)) }
-        let held = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'held' ORDER BY created")
-        while try held.step() {
-            if let message = Store.outboxItem(from: held).1 { snapshot.held.append(message) }
-        }
+        let held = try db.statement("SELECT \(Store.heldColumns) FROM held ORDER BY seq")
+        while try held.step() { snapshot.held.append(Store.heldMessage(from: held)) }
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)

@@ -6,9 +6,11 @@ import TocsinCore
 final class StoreBatch {
     enum Operation {
         case incident(Incident)
+        case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
         case timeline(incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?)
-        case outbox(OutboxItem, storm: HeldMessage?)
-        case merged([String])
+        case outbox(OutboxItem)
+        case held(HeldMessage)
+        case released(StormRelease)
         case sent(messageID: String, at: Timestamp, attempts: Int)
         case attempt(messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?)
         case spoolFile(name: String, digest: Int64, at: Timestamp)
@@ -23,6 +25,15 @@ final class StoreBatch {
     /// An incident's whole current state.
     func save(_ incident: Incident) { operations.append(.incident(incident)) }
 
+    /// What a step firing changed in an incident (which steps fired, who was told), and
+    /// nothing else: a storm of firings does not rewrite every incident's fields.
+    func saveProgress(_ incident: Incident) {
+        operations.append(
+            .progress(
+                incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent,
+                told: incident.told.map(\.rawValue).joined(separator: " "), threadRoot: incident.threadRoot))
+    }
+
     /// A timeline entry.
     func appendTimeline(
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil, uid: UInt32? = nil,
@@ -32,10 +43,13 @@ final class StoreBatch {
     }
 
     /// An outbox item, inserted or with its state replaced.
-    func saveOutbox(_ item: OutboxItem, storm: HeldMessage? = nil) { operations.append(.outbox(item, storm: storm)) }
+    func saveOutbox(_ item: OutboxItem) { operations.append(.outbox(item)) }
 
-    /// Held messages merged into the one sent instead.
-    func markMerged(_ messageIDs: [String]) { operations.append(.merged(messageIDs)) }
+    /// A message storm control holds.
+    func saveHeld(_ held: HeldMessage) { operations.append(.held(held)) }
+
+    /// Held messages let go (sent alone or in a digest, queued in the same batch).
+    func deleteHeld(_ release: StormRelease) { operations.append(.released(release)) }
 
     /// A delivery.
     func markSent(_ messageID: String, at: Timestamp, attempts: Int) {
@@ -63,10 +77,13 @@ extension Store {
         for operation in batch.operations {
             switch operation {
             case .incident(let incident): try save(incident)
+            case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
+                try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
             case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
                 try appendTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
-            case .outbox(let item, let storm): try saveOutbox(item, storm: storm)
-            case .merged(let ids): try markMerged(ids)
+            case .outbox(let item): try saveOutbox(item)
+            case .held(let held): try saveHeld(held)
+            case .released(let release): try deleteHeld(release)
             case .sent(let id, let at, let attempts): try markSent(id, at: at, attempts: attempts)
             case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
             case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
