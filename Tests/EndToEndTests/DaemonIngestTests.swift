@@ -193,9 +193,7 @@ struct DaemonIngestTests {
 
     @Test("storm control: 200 faults at once → one mail now, one digest at the window's end")
     func storm() throws {
-        let rules = quickRules.replacingOccurrences(of: "set storm-window 0s", with: "set storm-window 3s")
-            .replacingOccurrences(of: "after 2s notify lead\n  after 4s notify boss", with: "after 0m notify lead")
-        let d = try DaemonProcess(rules: rules)
+        let d = try DaemonProcess(rules: stormRules(window: "3s"))
         try d.start()
         defer { d.stop() }
         _ = try d.send((0..<200).map { "kind=fault id=f\($0)" })
@@ -209,9 +207,7 @@ struct DaemonIngestTests {
 
     @Test("storm control across kill -9: the held messages survive and go out in the digest, then none is held")
     func stormAcrossCrash() throws {
-        let rules = quickRules.replacingOccurrences(of: "set storm-window 0s", with: "set storm-window 4s")
-            .replacingOccurrences(of: "after 2s notify lead\n  after 4s notify boss", with: "after 0m notify lead")
-        let d = try DaemonProcess(rules: rules)
+        let d = try DaemonProcess(rules: stormRules(window: "4s"))
         try d.start()
         _ = try d.send((0..<50).map { "kind=fault id=f\($0) summary=停电-\($0)-" })
         #expect(eventually(3) { d.mails().count == 1 })
@@ -250,6 +246,12 @@ struct DaemonIngestTests {
         #expect(text.contains("test.rules:4:19: error: unknown contact 'b'"))
         #expect(text.contains("tocsind: the rules in \(d.rulesDir.path) have errors; not starting"))
     }
+}
+
+/// The quick rules with a storm window and faults told at once.
+private func stormRules(window: String) -> String {
+    quickRules.replacingOccurrences(of: "set storm-window 0s", with: "set storm-window \(window)")
+        .replacingOccurrences(of: "after 2s notify lead\n  after 4s notify boss", with: "after 0m notify lead")
 }
 
 enum PythonEmailE2E {
