@@ -431,7 +431,9 @@ static int cmd_spool(int argc, char **argv) {
     snprintf(path, sizeof path, "%s/new", dir);
     double deadline = start + DEADLINE_SECONDS;
     long left;
-    while ((left = count_entries(path)) > 0 && now_seconds() < deadline) usleep(5000);
+    /* Listing 20,000 names takes milliseconds of the same two cores tocsind runs on: look
+       every 50 ms (the figure's error stays under 2% of a run of several seconds). */
+    while ((left = count_entries(path)) > 0 && now_seconds() < deadline) usleep(50000);
     double seconds = now_seconds() - start;
     snprintf(path, sizeof path, "%s/failed", dir);
     long failed = count_entries(path);
