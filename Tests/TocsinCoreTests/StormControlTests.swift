@@ -54,6 +54,24 @@ struct StormControlTests {
         #expect(h.drain() == ["+0m manager step", "+1m manager digest", "+2m manager digest", "+3m manager digest"])
     }
 
+    @Test("messages held for a contact a reload removed still go out, to the address they were held for")
+    func heldForRemovedContact() {
+        var h = EngineHarness(stormRules)
+        for i in 0..<3 { h.submit("kind=fault id=f\(i)") }
+        #expect(h.drain() == ["+0m manager step"])
+        let without = Rules.compile(
+            stormRules.replacingOccurrences(of: "contact manager mail m@example.org\n", with: "")
+                .replacingOccurrences(of: "notify manager", with: "notify lead"))
+        h.collect(h.engine.reload(without, now: h.now))
+        _ = h.drain()
+        h.advance(by: .seconds(60))
+        let digest = h.sent.first { $0.contact == ContactName("manager") }
+        #expect(digest?.purpose == .digest)
+        #expect(digest?.channel == .mail(["m@example.org"]))
+        #expect(digest?.incidents.count == 2)
+        #expect(h.engine.heldCount == 0)
+    }
+
     @Test("a single held message goes out as itself, not as a digest")
     func singleHeld() {
         var h = EngineHarness(stormRules)

@@ -172,7 +172,11 @@ public struct EscalationEngine: Sendable {
             actions += fireDue(entry.incident, now: now)
         }
         for (key, messages) in storm.release(now: now) {
-            guard let contact = rules.contacts[key.contact] else { continue }
+            // A reload may have removed the contact since: its messages still go where they
+            // were addressed when they were held.
+            let contact =
+                rules.contacts[key.contact]
+                ?? Contact(name: key.contact, channel: messages[0].channel, location: SourceLocation(file: "(held)", line: 0, column: 0))
             var single = messages[0]
             single.created = now
             let message =
