@@ -204,6 +204,7 @@ public final class Daemon {
         }
         completeRounds(waitForAll: true)
         writer.stop()
+        spool.finishRemovals()
         systemd.stopping()
         journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications")
         socket.closeAll()

@@ -19,8 +19,9 @@ final class SpoolWatcher {
     private var pending = Set<String>()
     private var ordered: [String] = []
     /// Names taken and not yet deleted, failed or put back: a rescan must not queue them
-    /// again while their round waits for its commit.
+    /// again while their round waits for its commit (or their file for its deletion).
     private var taken = Set<String>()
+    private let remover: SpoolRemover
 
     /// A spool file read whole, with a digest of its content for "never applied twice".
     struct File {
@@ -33,6 +34,7 @@ final class SpoolWatcher {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
         newDirectory = self.root + "/new"
         failedDirectory = self.root + "/failed"
+        remover = SpoolRemover(directory: newDirectory)
         for sub in ["tmp", "new", "failed"] { try Directories.create(self.root + "/" + sub, mode: 0o770) }
         inotifyFD = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard inotifyFD >= 0 else { throw SystemError("cannot watch the spool with inotify", path: newDirectory) }
@@ -70,6 +72,7 @@ final class SpoolWatcher {
 
     /// Lists `new/` and queues every file not yet queued.
     func rescan() {
+        forgetRemoved()
         guard let names = try? FileIO.list(newDirectory) else { return }
         for name in names { enqueue(name) }
     }
@@ -81,6 +84,7 @@ final class SpoolWatcher {
 
     /// Takes up to `limit` queued names, oldest first.
     func take(_ limit: Int) -> [String] {
+        forgetRemoved()
         let batch = Array(ordered.prefix(limit))
         ordered.removeFirst(batch.count)
         for name in batch {
@@ -129,10 +133,18 @@ final class SpoolWatcher {
         return .success(File(name: name, bytes: bytes, digest: SpoolWatcher.fnv1a(bytes)))
     }
 
-    /// Deletes an applied file (after its events are committed).
-    func remove(_ name: String) {
-        unlink(newDirectory + "/" + name)
-        taken.remove(name)
+    /// Deletes an applied file (after its events are committed), on the remover's thread;
+    /// its name stays taken until it is gone.
+    func remove(_ name: String) { remover.remove(name) }
+
+    private func forgetRemoved() {
+        for name in remover.takeRemoved() { taken.remove(name) }
+    }
+
+    /// Deletes the files handed over for deletion, and stops the remover's thread.
+    func finishRemovals() {
+        remover.stop()
+        forgetRemoved()
     }
 
     /// Moves a bad file whole to `failed/`, with `NAME.error` saying which line and why.
