@@ -9,6 +9,7 @@
  *       One connection sending RATE events/s at an even pace for SECONDS (open loop);
  *       each reply's latency is measured from the moment its line was written.
  *       Prints: events= ok= errors= p50_ms= p99_ms= max_ms=
+ *       With LOADGEN_LATENCIES=FILE, also writes "seconds-since-start latency-ms" per event.
  *   loadgen http HOST PORT CLIENTS ALERTS PREFIX
  *       CLIENTS keep-alive HTTP/1.1 connections posting one alert per request to
  *       Alertmanager's /api/v2/alerts, ALERTS in all.
@@ -233,6 +234,14 @@ static int cmd_rate(int argc, char **argv) {
     }
     pthread_join(reader, NULL);
     long answered = job.ok + job.errors;
+    const char *dump = getenv("LOADGEN_LATENCIES"); /* "sent_at_s latency_ms" per event, to study a tail */
+    if (dump) {
+        FILE *f = fopen(dump, "w");
+        if (f) {
+            for (long i = 0; i < answered; i++) fprintf(f, "%.6f %.3f\n", job.sent_at[i] - start, job.latency[i] * 1000);
+            fclose(f);
+        }
+    }
     qsort(job.latency, (size_t)answered, sizeof(double), compare_doubles);
     double p50 = answered ? job.latency[answered / 2] * 1000 : -1;
     double p99 = answered ? job.latency[(long)(answered * 0.99)] * 1000 : -1;
