@@ -40,14 +40,33 @@ for sub in ("tmp", "new", "failed"):
 acked_socket, spool_written, counter = set(), {}, [0]
 lock = threading.Lock()
 
-def start():
+notify_path = f"{root}/notify.sock"
+notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+notify.bind(notify_path)
+
+def start(wait_ready=False):
+    """Starts tocsind; returns once its socket accepts (or, with wait_ready, once it has
+    sent READY=1: start-up, with the steps that fell due while it was down, is over)."""
     env = dict(os.environ)
-    env.pop("NOTIFY_SOCKET", None)
+    env["NOTIFY_SOCKET"] = notify_path
+    notify.settimeout(0)
+    try:
+        while True: notify.recv(4096)  # what an earlier run left
+    except OSError:
+        pass
     proc = subprocess.Popen([f"{args.bin}/tocsind", "--rules", rules, "--spool", spool, "--socket", sock,
                              "--state", state, "--sendmail", stub, "--first-retry", "1s"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
+        if wait_ready:
+            notify.settimeout(0.05)
+            try:
+                if b"READY=1" in notify.recv(4096).split(b"\n"): return proc
+            except OSError:
+                pass
+            if proc.poll() is not None: break
+            continue
         try:
             s = socket.socket(socket.AF_UNIX); s.connect(sock); s.close(); return proc
         except OSError:
@@ -106,7 +125,9 @@ def spool_feeder(stop):
 
 t0 = time.time()
 for cycle in range(args.cycles):
-    proc = start()
+    # One kill in four may land during start-up; the others after READY=1, so that the
+    # socket side is acknowledged often enough to be tested in every run.
+    proc = start(wait_ready=rng.random() < 0.75)
     stop = threading.Event()
     feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,))]
     for t in feeders: t.start()

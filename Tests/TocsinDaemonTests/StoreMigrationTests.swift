@@ -38,4 +38,16 @@ struct StoreMigrationTests {
         try store.deleteHeld(StormRelease(key: StormKey(contact: ContactName("lead"), group: "fault"), through: Timestamp(milliseconds: 5000), count: 1))
         #expect(try store.outboxCounts().held == 0)
     }
+
+    @Test("counting failed notifications at start reads an index, not the whole outbox")
+    func failedCountUsesIndex() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let plan = try store.db.statement("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox WHERE status = 'failed'")
+        var detail = ""
+        while try plan.step() { detail += plan.text(3) + "\n" }
+        #expect(detail.contains("USING COVERING INDEX outbox_failed") || detail.contains("USING INDEX outbox_failed"), "\(detail)")
+    }
 }
