@@ -40,38 +40,55 @@ for sub in ("tmp", "new", "failed"):
 acked_socket, spool_written, counter = set(), {}, [0]
 lock = threading.Lock()
 
-notify_path = f"{root}/notify.sock"
-notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-notify.bind(notify_path)
+starts = [0]
 
 def start(wait_ready=False):
     """Starts tocsind; returns once its socket accepts (or, with wait_ready, once it has
-    sent READY=1: start-up, with the steps that fell due while it was down, is over)."""
+    sent READY=1: start-up, with the steps that fell due while it was down, is over).
+    Each process gets a notify socket of its own, read all along by a thread (a notify
+    socket nobody reads fills up, and sd_notify then blocks the daemon)."""
+    starts[0] += 1
+    path = f"{root}/notify-{starts[0]}.sock"
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(path)
+    ready = threading.Event()
+    def listen():
+        while True:
+            try:
+                message = notify.recv(4096)
+            except OSError:
+                return
+            if not message:
+                return
+            if b"READY=1" in message.split(b"\n"):
+                ready.set()
+    threading.Thread(target=listen, daemon=True).start()
     env = dict(os.environ)
-    env["NOTIFY_SOCKET"] = notify_path
-    notify.settimeout(0)
-    try:
-        while True: notify.recv(4096)  # what an earlier run left
-    except OSError:
-        pass
+    env["NOTIFY_SOCKET"] = path
     proc = subprocess.Popen([f"{args.bin}/tocsind", "--rules", rules, "--spool", spool, "--socket", sock,
                              "--state", state, "--sendmail", stub, "--first-retry", "1s"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc.notify = notify
     deadline = time.time() + 30
     while time.time() < deadline:
+        if proc.poll() is not None:
+            break
         if wait_ready:
-            notify.settimeout(0.05)
-            try:
-                if b"READY=1" in notify.recv(4096).split(b"\n"): return proc
-            except OSError:
-                pass
-            if proc.poll() is not None: break
+            if ready.wait(0.05): return proc
             continue
         try:
             s = socket.socket(socket.AF_UNIX); s.connect(sock); s.close(); return proc
         except OSError:
             time.sleep(0.01)
     proc.kill(); sys.exit("tocsind did not start")
+
+def finish(proc):
+    """After the process is gone: stops its notify listener."""
+    try:
+        proc.notify.shutdown(socket.SHUT_RDWR)  # wakes the listener's recv
+    except OSError:
+        pass
+    proc.notify.close()
 
 def next_id(prefix):
     with lock:
@@ -132,7 +149,7 @@ for cycle in range(args.cycles):
     feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,))]
     for t in feeders: t.start()
     time.sleep(rng.uniform(0.01, args.max_run))
-    proc.send_signal(signal.SIGKILL); proc.wait()
+    proc.send_signal(signal.SIGKILL); proc.wait(); finish(proc)
     stop.set()
     for t in feeders: t.join()
 
@@ -147,7 +164,7 @@ while time.time() < deadline:
     if pending == 0:
         break
     time.sleep(0.5)
-proc.terminate(); proc.wait()
+proc.terminate(); proc.wait(); finish(proc)
 
 db = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
 counts = dict(db.execute("SELECT id, COUNT(*) FROM incidents GROUP BY id"))

@@ -7,6 +7,8 @@ import Testing
 final class DaemonProcess {
     let root: URL
     var process: Process?
+    /// When the first start began (journal queries look no further back: PIDs are reused).
+    var firstStart: Date?
     let notify: NotifyListener
     var stderrFile: URL { root.appendingPathComponent("stderr.log") }
     var extraArguments: [String]
@@ -59,6 +61,7 @@ final class DaemonProcess {
         log.seekToEndOfFile()
         p.standardError = log
         p.standardOutput = FileHandle.nullDevice
+        if firstStart == nil { firstStart = Date() }
         try p.run()
         process = p
         guard notify.waitFor("READY=1", seconds: 30) else {
@@ -143,7 +146,10 @@ final class DaemonProcess {
     func journalEntries(_ matches: [String] = []) -> [[String: Any]] {
         let journalctl = URL(fileURLWithPath: "/usr/bin/journalctl")
         _ = try? Binaries.run(journalctl, ["--sync"])
-        let r = try? Binaries.run(journalctl, ["-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=tocsind", "_PID=\(pid)"] + matches)
+        // _PID alone can match an earlier process's entries once PIDs wrap around.
+        let since = "@\(Int((firstStart ?? Date()).timeIntervalSince1970) - 1)"
+        let r = try? Binaries.run(
+            journalctl, ["-o", "json", "--no-pager", "--since", since, "SYSLOG_IDENTIFIER=tocsind", "_PID=\(pid)"] + matches)
         return (r?.stdout ?? "").split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
