@@ -39,6 +39,20 @@ struct EscalationEngineTests {
         #expect(h.drain() == ["+30m a step", "+1h b step"])
     }
 
+    @Test("an incident reported again and again keeps one timer, and its steps fire once")
+    func dedupKeepsOneTimer() {
+        var h = EngineHarness(twoStepRules)
+        for _ in 0..<1_000 { _ = try! h.submit("kind=fault severity=2 id=x").get() }
+        _ = try! h.submit("kind=fault severity=4 id=y").get()
+        #expect(h.engine.timerCount == 2)
+        h.advance(by: .minutes(40))
+        for _ in 0..<100 { _ = try! h.submit("kind=fault severity=2 id=x").get() }
+        #expect(h.engine.timerCount == 1)  // y has fired both its steps
+        h.advance(by: .hours(2))
+        #expect(h.drain() == ["+15m a step", "+30m a step", "+30m b step", "+1h b step"])
+        #expect(h.engine.timerCount == 0)
+    }
+
     @Test("an open with no id gets one made up, returned in the receipt")
     func madeUpID() {
         var h = EngineHarness(twoStepRules)

@@ -70,10 +70,11 @@ struct IncidentTableTests {
     func againstDictionary() {
         var table = IncidentTable()
         var model: [IncidentNumber: Incident] = [:]
+        var timers: [IncidentNumber: Timestamp] = [:]
         var rng = SystemRandomNumberGenerator()
         for step in 0..<20_000 {
             let number = IncidentNumber(Int64.random(in: 1...300, using: &rng))
-            switch Int.random(in: 0..<5, using: &rng) {
+            switch Int.random(in: 0..<6, using: &rng) {
             case 0, 1:
                 let incident = Self.sample(number.value, full: step % 3 == 0)
                 table[number] = incident
@@ -81,6 +82,11 @@ struct IncidentTableTests {
             case 2:
                 table[number] = nil
                 model[number] = nil
+                timers[number] = nil
+            case 5:
+                let deadline = step % 4 == 0 ? nil : Timestamp(milliseconds: Int64(step))
+                table.setTimer(number, deadline)
+                if model[number] != nil { timers[number] = deadline }
             case 3:
                 #expect(table[number] == model[number])
                 if model[number] != nil { table[number]?.count += 1; model[number]?.count += 1 }
@@ -88,12 +94,19 @@ struct IncidentTableTests {
                 #expect(table.peek(number) == model[number])
             }
             #expect(table.count == model.count)
+            #expect(table.timer(number) == timers[number])
         }
         #expect(Set(table.numbers) == Set(model.keys))
         #expect(Set(table.values) == Set(model.values))
         var schedules: [IncidentNumber: ScheduleState] = [:]
-        table.forEachSchedule { schedules[$0] = $1 }
+        var set: [IncidentNumber: Timestamp] = [:]
+        table.resetTimers({ number, schedule in
+            schedules[number] = schedule
+            return number.value % 2 == 0 ? schedule.began : nil
+        }) { set[$1] = $0 }
         #expect(schedules == model.mapValues(\.schedule))
+        #expect(set == model.filter { $0.key.value % 2 == 0 }.mapValues(\.began))
+        for number in model.keys { #expect(table.timer(number) == set[number]) }
     }
 }
 

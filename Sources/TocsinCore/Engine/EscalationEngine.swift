@@ -45,9 +45,8 @@ public struct EscalationEngine: Sendable {
             // The rules are the ones every stored incident was matched against: only the
             // timers need rebuilding, from the front of each packed incident.
             var heap = TimerHeap()
-            incidents.forEachSchedule { number, schedule in
-                if let deadline = nextDeadline(schedule) { heap.push(deadline, number) }
-            }
+            let rules = self.rules
+            incidents.resetTimers({ _, schedule in EscalationEngine.nextDeadline(schedule, rules: rules) }) { heap.push($0, $1) }
             timers = heap
         } else {
             pendingRestoreActions = applyRules(now: now)
@@ -70,6 +69,10 @@ public struct EscalationEngine: Sendable {
 
     /// Every open incident (unordered; O(n), for reports and tests).
     public var openIncidents: [Incident] { incidents.values }
+
+    /// How many timers are queued (one per incident with a step or repeat to come, and
+    /// those of incidents acknowledged or resolved since, until their deadline passes).
+    public var timerCount: Int { timers.count }
 
     /// How many messages storm control is holding.
     public var heldCount: Int { storm.heldCount }
@@ -102,7 +105,7 @@ public struct EscalationEngine: Sendable {
                     store(incident)
                     actions.append(.deduplicated(incident))
                 }
-                actions += fireDue(number, now: now)
+                fireDue(number, now: now, into: &actions)
                 let current = incidents[number] ?? incident
                 return .success((Receipt(incident: number, id: id, state: current.state, isNew: false), actions))
             }
@@ -120,7 +123,7 @@ public struct EscalationEngine: Sendable {
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
             schedule(number)
-            actions += fireDue(number, now: now)
+            fireDue(number, now: now, into: &actions)
             return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
         case .ack, .resolve, .note:
             guard let key = event.id, let number = openNumber(for: key), var incident = incidents[number] else {
@@ -167,9 +170,12 @@ public struct EscalationEngine: Sendable {
         pendingRestoreActions = []
         var taken = 0
         while taken < maxFirings, let entry = timers.popDue(now) {
+            // An entry whose incident has since been rescheduled, acknowledged or resolved is
+            // stale: the incident has one live timer, recorded in the table.
+            guard incidents.timer(entry.incident) == entry.deadline else { continue }
+            incidents.setTimer(entry.incident, nil)
             taken += 1
-            guard let incident = incidents[entry.incident], nextDeadline(incident) == entry.deadline else { continue }
-            actions += fireDue(entry.incident, now: now)
+            fireDue(entry.incident, now: now, into: &actions)
         }
         for (key, messages) in storm.release(now: now) {
             // A reload may have removed the contact since: its messages still go where they
@@ -217,6 +223,7 @@ public struct EscalationEngine: Sendable {
     private mutating func applyRules(now: Timestamp) -> [EngineAction] {
         var actions: [EngineAction] = []
         timers.removeAll()
+        incidents.resetTimers({ _, _ in nil }) { _, _ in }
         for number in incidents.numbers.sorted() {
             guard var incident = incidents[number] else { continue }
             let rule = rules.rule(for: incident.fields)
@@ -254,7 +261,7 @@ public struct EscalationEngine: Sendable {
                 let firing = StepFiring(
                     index: index, repeatNumber: nil, label: String(index + 1), contacts: contacts,
                     deadline: incident.began + rule.steps[index].delay)
-                actions += fire(incident.number, rule: rule, firing: firing, now: now)
+                fire(incident.number, rule: rule, firing: firing, now: now, into: &actions)
             }
         }
         schedule(incident.number)
@@ -264,7 +271,10 @@ public struct EscalationEngine: Sendable {
     func nextDeadline(_ incident: Incident) -> Timestamp? { nextDeadline(incident.schedule) }
 
     /// When the next step or repeat is due for this schedule state.
-    func nextDeadline(_ incident: ScheduleState) -> Timestamp? {
+    func nextDeadline(_ incident: ScheduleState) -> Timestamp? { EscalationEngine.nextDeadline(incident, rules: rules) }
+
+    /// When the next step or repeat is due for this schedule state under `rules`.
+    static func nextDeadline(_ incident: ScheduleState, rules: RuleSet) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
         if rule.stopsOnAck && incident.state == .acked { return nil }
         var earliest: Timestamp?
@@ -279,26 +289,31 @@ public struct EscalationEngine: Sendable {
         return incident.began + rule.steps[last].delay + repetition.interval * Int64(next)
     }
 
+    /// Sets the incident's timer to its next deadline; a timer already set for that deadline
+    /// is kept (one heap entry per incident, however often it is touched).
     private mutating func schedule(_ number: IncidentNumber) {
-        guard let incident = incidents[number], let deadline = nextDeadline(incident) else { return }
-        timers.push(deadline, number)
+        guard let incident = incidents[number] else { return }
+        let deadline = nextDeadline(incident)
+        guard deadline != incidents.timer(number) else { return }
+        incidents.setTimer(number, deadline)
+        if let deadline { timers.push(deadline, number) }
     }
 
     /// Fires every step of the incident that is due at `now`, in deadline order; repeats
-    /// that fell due together (after downtime) are sent once.
-    private mutating func fireDue(_ number: IncidentNumber, now: Timestamp) -> [EngineAction] {
-        var actions: [EngineAction] = []
+    /// that fell due together (after downtime) are sent once. The actions are appended to
+    /// `actions` (a storm's go straight into one array, not through one per firing).
+    private mutating func fireDue(_ number: IncidentNumber, now: Timestamp, into actions: inout [EngineAction]) {
         guard let incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
-            return actions
+            return
         }
-        if rule.stopsOnAck && incident.state == .acked { return actions }
+        if rule.stopsOnAck && incident.state == .acked { return }
         for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
             let step = rule.steps[index]
             let firing = StepFiring(
                 index: index, repeatNumber: nil, label: String(index + 1), contacts: step.contacts,
                 deadline: incident.began + step.delay)
             incidents[number]?.firedSteps |= 1 << UInt64(index)
-            actions += fire(number, rule: rule, firing: firing, now: now)
+            fire(number, rule: rule, firing: firing, now: now, into: &actions)
         }
         if let current = incidents[number], let repetition = rule.repetition, let last = rule.lastStepIndex,
             (0..<rule.steps.count).allSatisfy(current.hasFired)
@@ -311,16 +326,17 @@ public struct EscalationEngine: Sendable {
                 let firing = StepFiring(
                     index: nil, repeatNumber: due, label: "repeat \(due)", contacts: rule.steps[last].contacts,
                     deadline: base + repetition.interval * Int64(due))
-                actions += fire(number, rule: rule, firing: firing, now: now)
+                fire(number, rule: rule, firing: firing, now: now, into: &actions)
             }
         }
         schedule(number)
-        return actions
     }
 
     /// One firing: record it, then a message per contact (through storm control).
-    private mutating func fire(_ number: IncidentNumber, rule: Rule, firing: StepFiring, now: Timestamp) -> [EngineAction] {
-        guard var incident = incidents[number] else { return [] }
+    private mutating func fire(
+        _ number: IncidentNumber, rule: Rule, firing: StepFiring, now: Timestamp, into actions: inout [EngineAction]
+    ) {
+        guard var incident = incidents[number] else { return }
         var messages: [OutboundMessage] = []
         var next: String?? = nil  // worked out only for a message that shows it
         for name in firing.contacts {
@@ -336,9 +352,8 @@ public struct EscalationEngine: Sendable {
         for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
         store(incident)
         ledger.stepsFired += 1
-        var actions: [EngineAction] = [.stepFired(incident, firing)]
+        actions.append(.stepFired(incident, firing))
         for message in messages { actions.append(gate(message, group: rule.name.rawValue, now: now)) }
-        return actions
     }
 
     private func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {

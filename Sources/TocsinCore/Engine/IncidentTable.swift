@@ -11,6 +11,10 @@ struct IncidentTable: Sendable {
     /// The number in each slot (0 for a free one), for walking the slots in order.
     private var numberInSlot: ContiguousArray<Int64> = []
     private var freeSlots: [Int32] = []
+    /// The deadline of each slot's live timer (`noTimer`: none), so the engine keeps one timer
+    /// per incident and tells a stale heap entry from a live one without unpacking anything.
+    private var timerAt: ContiguousArray<Int64> = []
+    private static let noTimer = Int64.min
     /// The newest value of one incident; its packed bytes are stale while `dirty`.
     private var cached: Incident?
     private var dirty = false
@@ -57,16 +61,33 @@ struct IncidentTable: Sendable {
         }
     }
 
-    /// Calls `body` with every incident's number and schedule state, reading only the front
-    /// of each packed incident, slot by slot.
-    func forEachSchedule(_ body: (IncidentNumber, ScheduleState) -> Void) {
-        for (slot, number) in numberInSlot.enumerated() where number != 0 {
-            if let cached, cached.number.value == number {
-                body(cached.number, cached.schedule)
-            } else {
-                body(IncidentNumber(number), IncidentCodec.schedule(packed[slot]))
-            }
+    /// Sets every incident's timer to what `deadline` makes of its number and schedule state
+    /// (reading only the front of each packed incident, slot by slot), and calls `body` with
+    /// each timer set.
+    mutating func resetTimers(
+        _ deadline: (IncidentNumber, ScheduleState) -> Timestamp?, _ body: (Timestamp, IncidentNumber) -> Void
+    ) {
+        for (slot, number) in numberInSlot.enumerated() {
+            timerAt[slot] = Self.noTimer
+            guard number != 0 else { continue }
+            let schedule = cached.flatMap { $0.number.value == number ? $0.schedule : nil } ?? IncidentCodec.schedule(packed[slot])
+            guard let due = deadline(IncidentNumber(number), schedule) else { continue }
+            timerAt[slot] = due.milliseconds
+            body(due, IncidentNumber(number))
         }
+    }
+
+    /// The deadline of the incident's live timer, if it has one.
+    func timer(_ number: IncidentNumber) -> Timestamp? {
+        guard let slot = slotOf[number.value] else { return nil }
+        let at = timerAt[Int(slot)]
+        return at == Self.noTimer ? nil : Timestamp(milliseconds: at)
+    }
+
+    /// Records the incident's live timer (nil: none); an incident not in the table has none.
+    mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {
+        guard let slot = slotOf[number.value] else { return }
+        timerAt[Int(slot)] = deadline?.milliseconds ?? Self.noTimer
     }
 
     private mutating func newSlot(for number: Int64, packed bytes: [UInt8]) -> Int32 {
@@ -74,12 +95,14 @@ struct IncidentTable: Sendable {
             slotOf[number] = slot
             packed[Int(slot)] = bytes
             numberInSlot[Int(slot)] = number
+            timerAt[Int(slot)] = Self.noTimer
             return slot
         }
         let slot = Int32(packed.count)
         slotOf[number] = slot
         packed.append(bytes)
         numberInSlot.append(number)
+        timerAt.append(Self.noTimer)
         return slot
     }
 
@@ -88,6 +111,7 @@ struct IncidentTable: Sendable {
         slotOf.reserveCapacity(count)
         packed.reserveCapacity(count)
         numberInSlot.reserveCapacity(count)
+        timerAt.reserveCapacity(count)
     }
 
     /// Whether an incident has this number.
@@ -107,6 +131,7 @@ struct IncidentTable: Sendable {
         guard let slot = slotOf.removeValue(forKey: number.value) else { return }
         packed[Int(slot)] = []
         numberInSlot[Int(slot)] = 0
+        timerAt[Int(slot)] = Self.noTimer
         freeSlots.append(slot)
     }
 

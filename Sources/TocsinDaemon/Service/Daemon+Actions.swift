@@ -4,8 +4,8 @@ extension Daemon {
     /// Carries out the engine's actions inside the round's transaction: store writes now,
     /// journal entries and notifications once committed.
     func apply(_ actions: [EngineAction], now: Timestamp, source: EventSource?, effects: inout RoundEffects) throws(StoreError) {
-        for action in actions {
-            switch action {
+        for index in actions.indices {
+            switch actions[index] {  // borrowed in place: a storm's actions are not copied one by one
             case .opened(let incident):
                 // Its timeline starts with the event that opened it (`accepted`); a later change
                 // of rule is a "moved" entry.

@@ -84,6 +84,7 @@ extension Daemon {
         round.sequence = nextRoundSequence
         nextRoundSequence += 1
         writer.submit(batch, sequence: round.sequence)
+        batch = StoreBatch()  // the submitted one is the writer's now
         inFlight.append(round)
         if inFlight.count >= Daemon.maxRoundsInFlight {
             writer.waitForCompletion()

@@ -36,7 +36,12 @@ final class SQLiteDatabase {
     private var statements: [String: Statement] = [:]
     private var hotStatements: [Int: Statement] = [:]
 
+    /// Process-wide SQLite settings, made once before the first connection: no memory
+    /// statistics (they take a global mutex on every allocation SQLite makes).
+    private static let configured: Void = { _ = tocsin_sqlite_disable_memstatus() }()
+
     init(path: String, readOnly: Bool) throws(StoreError) {
+        _ = SQLiteDatabase.configured
         self.path = path
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -72,11 +77,12 @@ final class SQLiteDatabase {
     }
 
     /// A cached prepared statement for SQL written in the source, found by the literal's
-    /// address rather than by hashing its text (the write path runs these per event).
+    /// address rather than by hashing its text (the write path runs these per event). It is
+    /// reset; its old bindings stay until the caller binds every parameter again.
     func hot(_ sql: StaticString) throws(StoreError) -> Statement {
         let key = Int(bitPattern: sql.utf8Start)
         if let cached = hotStatements[key] {
-            cached.reset()
+            cached.rewind()
             return cached
         }
         let statement = try statement(sql.description)
@@ -130,31 +136,66 @@ final class Statement {
 
     deinit { sqlite3_finalize(raw) }
 
+    /// Resets the statement and clears its bindings.
     func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
     }
 
+    /// Resets the statement for another run, keeping its bindings (for a caller that binds
+    /// every parameter).
+    func rewind() { sqlite3_reset(raw) }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds parameters 1, 2, … to these values.
     func bind(_ values: [SQLValue]) {
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
-            case .int(let v): sqlite3_bind_int64(raw, index, v)
-            case .text(var v):
-                // The string's own UTF-8 where it is contiguous: no C string copied per bind.
-                _ = v.withUTF8 { utf8 in
-                    if let base = utf8.baseAddress {
-                        sqlite3_bind_text(raw, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
-                    } else {
-                        sqlite3_bind_text(raw, index, "", 0, transient)
-                    }
-                }
-            case .blob(let v):
-                _ = v.withUnsafeBytes { sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), transient) }
+            case .int(let v): bind(index, v)
+            case .text(let v): bind(index, v)
+            case .blob(let v): bind(index, blob: v)
             case .null: sqlite3_bind_null(raw, index)
             }
         }
+    }
+
+    /// Binds parameter `index` (from 1) to an integer.
+    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(raw, index, value) }
+
+    /// Binds parameter `index` to an integer or NULL.
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
+    }
+
+    /// Binds parameter `index` to text: the string's own UTF-8 where it is contiguous, no C
+    /// string made per bind.
+    func bind(_ index: Int32, _ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            if let base = utf8.baseAddress {
+                _ = sqlite3_bind_text(raw, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), Statement.transient)
+            } else {
+                _ = sqlite3_bind_text(raw, index, "", 0, Statement.transient)
+            }
+        }
+    }
+
+    /// Binds parameter `index` to text or NULL.
+    func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(raw, index) }
+    }
+
+    /// Binds parameter `index` to a blob, NULL when empty.
+    func bind(_ index: Int32, blob value: [UInt8]) {
+        if value.isEmpty { sqlite3_bind_null(raw, index); return }
+        _ = value.withUnsafeBytes { sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), Statement.transient) }
+    }
+
+    /// Runs a statement bound with the `bind(_:_:)` calls to completion.
+    func run() throws(StoreError) {
+        while try step() {}
     }
 
     /// Steps once: true when a row is available.

@@ -101,7 +101,7 @@ public final class Store {
 
     /// Writes an incident's whole current state.
     public func save(_ incident: Incident) throws(StoreError) {
-        try db.hot(
+        let s = try db.hot(
             """
             INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
                 repeats_sent, began, opened, last_seen, count, acked_at, acked_by, resolved_at, resolved_by, cause,
@@ -114,26 +114,43 @@ public final class Store {
                 resolved_at=excluded.resolved_at, resolved_by=excluded.resolved_by, cause=excluded.cause,
                 told=excluded.told, thread_root=excluded.thread_root, fields=excluded.fields
             """
-        ).run([
-            .int(incident.number.value), .text(incident.id), .text(incident.state.rawValue), .optional(incident.kind),
-            .optional(incident.severity.map(Int64.init)), .optional(incident.summary), .optional(incident.rule?.rawValue),
-            .text(incident.scheduleDigest), .int(Int64(bitPattern: incident.firedSteps)), .int(Int64(incident.repeatsSent)),
-            .int(incident.began.milliseconds), .int(incident.opened.milliseconds), .int(incident.lastSeen.milliseconds),
-            .int(Int64(incident.count)), .optional(incident.ackedAt?.milliseconds), .optional(incident.ackedBy),
-            .optional(incident.resolvedAt?.milliseconds), .optional(incident.resolvedBy), .optional(incident.cause),
-            .text(incident.told.map(\.rawValue).joined(separator: " ")), .optional(incident.threadRoot),
-            .text(incident.fields.logfmt),
-        ])
+        )
+        s.bind(1, incident.number.value)
+        s.bind(2, incident.id)
+        s.bind(3, incident.state.rawValue)
+        s.bind(4, incident.kind)
+        s.bind(5, incident.severity.map(Int64.init))
+        s.bind(6, incident.summary)
+        s.bind(7, incident.rule?.rawValue)
+        s.bind(8, incident.scheduleDigest)
+        s.bind(9, Int64(bitPattern: incident.firedSteps))
+        s.bind(10, Int64(incident.repeatsSent))
+        s.bind(11, incident.began.milliseconds)
+        s.bind(12, incident.opened.milliseconds)
+        s.bind(13, incident.lastSeen.milliseconds)
+        s.bind(14, Int64(incident.count))
+        s.bind(15, incident.ackedAt?.milliseconds)
+        s.bind(16, incident.ackedBy)
+        s.bind(17, incident.resolvedAt?.milliseconds)
+        s.bind(18, incident.resolvedBy)
+        s.bind(19, incident.cause)
+        s.bind(20, incident.told.map(\.rawValue).joined(separator: " "))
+        s.bind(21, incident.threadRoot)
+        s.bind(22, incident.fields.logfmt)
+        try s.run()
     }
 
     /// Writes what a step firing changes in an incident (see `StoreBatch.saveProgress`).
     func saveProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
         throws(StoreError)
     {
-        try db.hot("UPDATE incidents SET fired_steps = ?, repeats_sent = ?, told = ?, thread_root = ? WHERE number = ?").run([
-            .int(Int64(bitPattern: firedSteps)), .int(Int64(repeatsSent)), .text(told), .optional(threadRoot),
-            .int(number.value),
-        ])
+        let s = try db.hot("UPDATE incidents SET fired_steps = ?, repeats_sent = ?, told = ?, thread_root = ? WHERE number = ?")
+        s.bind(1, Int64(bitPattern: firedSteps))
+        s.bind(2, Int64(repeatsSent))
+        s.bind(3, told)
+        s.bind(4, threadRoot)
+        s.bind(5, number.value)
+        try s.run()
     }
 
     static let incidentColumns = """
@@ -181,10 +198,15 @@ public final class Store {
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil,
         uid: UInt32? = nil, pid: Int32? = nil
     ) throws(StoreError) {
-        try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)").run([
-            .optional(incident?.value), .int(at.milliseconds), .text(what), .text(detail), .optional(source),
-            .optional(uid.map(Int64.init)), .optional(pid.map(Int64.init)),
-        ])
+        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)")
+        s.bind(1, incident?.value)
+        s.bind(2, at.milliseconds)
+        s.bind(3, what)
+        s.bind(4, detail)
+        s.bind(5, source)
+        s.bind(6, uid.map(Int64.init))
+        s.bind(7, pid.map(Int64.init))
+        try s.run()
     }
 
     // MARK: outbox
@@ -193,7 +215,7 @@ public final class Store {
     public func saveOutbox(_ item: OutboxItem) throws(StoreError) {
         let m = item.message
         let (channel, target) = ChannelCoding.encode(m.channel)
-        try db.hot(
+        let s = try db.hot(
             """
             INSERT INTO outbox (message_id, status, contact, channel, target, purpose, subject, body, in_reply_to,
                 incident, incidents, incident_id, kind, severity, rule, step, created, content, storm_group, release_at,
@@ -202,15 +224,15 @@ public final class Store {
             ON CONFLICT(message_id) DO UPDATE SET status=excluded.status, content=excluded.content,
                 attempts=excluded.attempts, next_attempt=excluded.next_attempt, last_error=excluded.last_error
             """
-        ).run([
-            .text(m.messageID), .text(item.status.rawValue), .text(m.contact.rawValue), .text(channel), .text(target),
-            .text(m.purpose.rawValue), .text(m.subject), .text(m.body), .optional(m.inReplyTo),
-            .optional(m.incident?.value), .text(m.incidents.map(\.description).joined(separator: " ")),
-            .optional(m.incidentID), .optional(m.kind), .optional(m.severity.map(Int64.init)),
-            .optional(m.rule?.rawValue), .text(m.step), .int(m.created.milliseconds),
-            item.content.isEmpty ? .null : .blob(item.content), .null, .null, .int(Int64(item.attempts)),
-            .optional(item.nextAttempt?.milliseconds), .optional(item.lastError),
-        ])
+        )
+        Store.bindMessage(m, channel: channel, target: target, to: s, status: item.status.rawValue)
+        s.bind(18, blob: item.content)
+        s.bind(19, nil as String?)
+        s.bind(20, nil as Int64?)
+        s.bind(21, Int64(item.attempts))
+        s.bind(22, item.nextAttempt?.milliseconds)
+        s.bind(23, item.lastError)
+        try s.run()
     }
 
     // MARK: held messages
@@ -219,19 +241,38 @@ public final class Store {
     public func saveHeld(_ held: HeldMessage) throws(StoreError) {
         let m = held.message
         let (channel, target) = ChannelCoding.encode(m.channel)
-        try db.hot(
+        let s = try db.hot(
             """
             INSERT INTO held (message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to,
                 incident, incidents, incident_id, kind, severity, rule, step, created, release_at)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
-        ).run([
-            .text(m.messageID), .text(held.key.group), .text(m.contact.rawValue), .text(channel), .text(target),
-            .text(m.purpose.rawValue), .text(m.subject), .text(m.body), .optional(m.inReplyTo),
-            .optional(m.incident?.value), .text(m.incidents.map(\.description).joined(separator: " ")),
-            .optional(m.incidentID), .optional(m.kind), .optional(m.severity.map(Int64.init)),
-            .optional(m.rule?.rawValue), .text(m.step), .int(m.created.milliseconds), .int(held.releaseAt.milliseconds),
-        ])
+        )
+        Store.bindMessage(m, channel: channel, target: target, to: s, status: held.key.group)
+        s.bind(18, held.releaseAt.milliseconds)
+        try s.run()
+    }
+
+    /// Binds parameters 1–17 of an outbox or held insert: the message's columns, with the
+    /// status (outbox) or storm group (held) second.
+    private static func bindMessage(_ m: OutboundMessage, channel: String, target: String, to s: Statement, status: String) {
+        s.bind(1, m.messageID)
+        s.bind(2, status)
+        s.bind(3, m.contact.rawValue)
+        s.bind(4, channel)
+        s.bind(5, target)
+        s.bind(6, m.purpose.rawValue)
+        s.bind(7, m.subject)
+        s.bind(8, m.body)
+        s.bind(9, m.inReplyTo)
+        s.bind(10, m.incident?.value)
+        s.bind(11, m.incidents.isEmpty ? "" : m.incidents.map(\.description).joined(separator: " "))
+        s.bind(12, m.incidentID)
+        s.bind(13, m.kind)
+        s.bind(14, m.severity.map(Int64.init))
+        s.bind(15, m.rule?.rawValue)
+        s.bind(16, m.step)
+        s.bind(17, m.created.milliseconds)
     }
 
     /// Lets go of a release's held messages: every one held for its key until then or earlier.

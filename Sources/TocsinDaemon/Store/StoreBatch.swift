@@ -2,7 +2,8 @@ import TocsinCore
 
 /// The writes of one round, recorded on the event loop and carried out in order, in one
 /// transaction, by the `StoreWriter` thread (`Store.apply`). Recording cannot fail; the
-/// commit can, and then nothing of the batch is in the store.
+/// commit can, and then nothing of the batch is in the store. Once submitted, a batch
+/// belongs to the writer, which empties it as it goes.
 final class StoreBatch {
     enum Operation {
         case incident(Incident)
@@ -16,11 +17,20 @@ final class StoreBatch {
         case spoolFile(name: String, digest: Int64, at: Timestamp)
         case report(TimeOfDay, at: Timestamp)
         case meta(String, String)
+        /// One already carried out (its values moved out to the store).
+        case done
     }
 
     private(set) var operations: [Operation] = []
 
     var isEmpty: Bool { operations.isEmpty }
+
+    /// Moves operation `index` out, leaving `.done` in its place.
+    func take(_ index: Int) -> Operation {
+        var operation = Operation.done
+        swap(&operation, &operations[index])
+        return operation
+    }
 
     /// An incident's whole current state.
     func save(_ incident: Incident) { operations.append(.incident(incident)) }
@@ -72,9 +82,12 @@ final class StoreBatch {
 }
 
 extension Store {
-    /// Carries out a batch's writes, in order, inside the caller's transaction.
+    /// Carries out a batch's writes, in order, inside the caller's transaction, emptying it.
+    /// Each operation is moved out rather than copied: a storm's batch holds thousands of
+    /// messages, whose strings a copy would each retain and release again.
     func apply(_ batch: StoreBatch) throws(StoreError) {
-        for operation in batch.operations {
+        for index in batch.operations.indices {
+            let operation = batch.take(index)
             switch operation {
             case .incident(let incident): try save(incident)
             case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
@@ -89,6 +102,7 @@ extension Store {
             case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
             case .report(let time, let at): try recordReport(time: time, at: at)
             case .meta(let key, let value): try setMeta(key, value)
+            case .done: break
             }
         }
     }
