@@ -4,6 +4,9 @@
 Prints a table, then one last line of key=value figures (docs/performance.md). Every phase
 runs on a fresh temporary state directory on loopback, is bounded in count and time, and
 stops what it started.
+
+For comparisons: BENCH_TOCSIND=PATH measures another tocsind binary (an older build), and
+BENCH_STDERR=FILE appends every tocsind's stderr to FILE instead of the temporary directory.
 """
 import argparse
 import datetime
@@ -20,7 +23,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOCSIND = os.path.join(ROOT, ".build/release/tocsind")
+TOCSIND = os.environ.get("BENCH_TOCSIND", os.path.join(ROOT, ".build/release/tocsind"))
 LOADGEN = os.path.join(ROOT, ".build/loadgen")
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
 
@@ -74,7 +77,7 @@ class Tocsind:
         started = time.monotonic()
         self.process = subprocess.Popen(
             [TOCSIND, "--rules", self.rules, "--state", self.state, "--spool", self.spool, "--socket", self.socket, "--mail-drop", self.maildir],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "stderr.log"), "ab"))
+            env=env, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("BENCH_STDERR", os.path.join(self.root, "stderr.log")), "ab"))
         deadline = started + 300
         while time.monotonic() < deadline:
             try:

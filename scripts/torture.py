@@ -159,7 +159,7 @@ time.sleep(1.5)
 deadline = time.time() + 600
 while time.time() < deadline:
     probe = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
-    pending = probe.execute("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued') + (SELECT COUNT(*) FROM held)").fetchone()[0]
+    pending = probe.execute("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued') + (SELECT COALESCE(SUM(count), 0) FROM held_chunks)").fetchone()[0]
     probe.close()
     if pending == 0:
         break

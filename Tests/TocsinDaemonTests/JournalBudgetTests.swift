@@ -1,5 +1,6 @@
 import Testing
-import TocsinDaemon
+import Glibc
+@testable import TocsinDaemon
 
 @Suite("Journal budget: a storm is summarized, not dropped at random by journald")
 struct JournalBudgetTests {
@@ -43,5 +44,30 @@ struct JournalBudgetTests {
         }
         let summaries = budget.summaries(now: 1000)
         #expect(summaries.map(\.kind) == [.stepFired])
+    }
+}
+
+@Suite("Journal sending thread")
+struct JournalThreadTests {
+    @Test("entries written while the thread sends arrive in order, all of them, more than the queue holds at once")
+    func inOrderAndDrained() {
+        final class Received: @unchecked Sendable {
+            var messages: [String] = []
+            var threads = Set<UInt>()
+        }
+        let received = Received()
+        let journal = Journal(identifier: "test", forceStderr: true) { entry in
+            received.messages.append(entry.message)
+            received.threads.insert(UInt(bitPattern: Int(pthread_self())))
+        }
+        journal.startSending()
+        let count = Journal.maxPending * 2 + 17
+        for i in 0..<count { journal.log(.daemonState, .info, "entry \(i)") }
+        journal.stopSending()
+        #expect(received.messages.count == count)
+        #expect(received.messages == (0..<count).map { "entry \($0)" })
+        #expect(!received.threads.contains(UInt(bitPattern: Int(pthread_self()))), "sent by the caller's thread")
+        journal.log(.daemonState, .info, "after")
+        #expect(received.messages.last == "after", "written by the caller once the thread has stopped")
     }
 }

@@ -3,38 +3,37 @@
 /// 224-byte struct plus a separate allocation for every field array and long string.
 enum IncidentCodec {
     static func encode(_ incident: Incident) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(160)
+        var out = PackedWriter(capacity: 160)
         // What scheduling needs comes first, so `schedule(_:)` reads only a prefix.
-        out.append(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
-        put(incident.began, &out)
-        put(incident.firedSteps, &out)
-        put(UInt64(incident.repeatsSent), &out)
-        put(incident.rule?.rawValue, &out)
-        put(incident.id, &out)
-        put(UInt64(incident.fields.fields.count), &out)
+        out.byte(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
+        out.time(incident.began)
+        out.varint(incident.firedSteps)
+        out.varint(UInt64(incident.repeatsSent))
+        out.string(incident.rule?.rawValue)
+        out.string(incident.id)
+        out.varint(UInt64(incident.fields.fields.count))
         for field in incident.fields.fields {
-            put(field.key, &out)
-            put(field.value, &out)
+            out.string(field.key)
+            out.string(field.value)
         }
-        put(incident.opened, &out)
-        put(incident.lastSeen, &out)
-        put(UInt64(incident.count), &out)
-        put(incident.scheduleDigest, &out)
-        put(incident.ackedAt, &out)
-        put(incident.ackedBy, &out)
-        put(incident.resolvedAt, &out)
-        put(incident.resolvedBy, &out)
-        put(incident.cause, &out)
-        put(UInt64(incident.told.count), &out)
-        for name in incident.told { put(name.rawValue, &out) }
-        put(incident.threadRoot, &out)
-        return out
+        out.time(incident.opened)
+        out.time(incident.lastSeen)
+        out.varint(UInt64(incident.count))
+        out.string(incident.scheduleDigest)
+        out.time(incident.ackedAt)
+        out.string(incident.ackedBy)
+        out.time(incident.resolvedAt)
+        out.string(incident.resolvedBy)
+        out.string(incident.cause)
+        out.varint(UInt64(incident.told.count))
+        for name in incident.told { out.string(name.rawValue) }
+        out.string(incident.threadRoot)
+        return out.bytes
     }
 
     static func decode(_ bytes: [UInt8], number: IncidentNumber) -> Incident {
         bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer)
+            var reader = PackedReader(buffer)
             let schedule = reader.schedule()
             let id = reader.string()
             var fields: [EventField] = []
@@ -45,17 +44,17 @@ enum IncidentCodec {
                 fields.append(EventField(key, reader.string()))
             }
             var incident = Incident(
-                number: number, id: id, fields: Event(fields: fields), began: schedule.began, opened: reader.timestamp())
-            incident.lastSeen = reader.timestamp()
+                number: number, id: id, fields: Event(fields: fields), began: schedule.began, opened: reader.time())
+            incident.lastSeen = reader.time()
             incident.count = Int(reader.varint())
             incident.rule = schedule.rule
             incident.scheduleDigest = reader.string()
             incident.firedSteps = schedule.firedSteps
             incident.repeatsSent = schedule.repeatsSent
             incident.state = schedule.state
-            incident.ackedAt = reader.optionalTimestamp()
+            incident.ackedAt = reader.optionalTime()
             incident.ackedBy = reader.optionalString()
-            incident.resolvedAt = reader.optionalTimestamp()
+            incident.resolvedAt = reader.optionalTime()
             incident.resolvedBy = reader.optionalString()
             incident.cause = reader.optionalString()
             let toldCount = Int(reader.varint())
@@ -69,90 +68,19 @@ enum IncidentCodec {
     /// Only what scheduling needs, from the front of the bytes.
     static func schedule(_ bytes: [UInt8]) -> ScheduleState {
         bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer)
+            var reader = PackedReader(buffer)
             return reader.schedule()
         }
     }
+}
 
-    // MARK: writing
-
-    private static func put(_ value: UInt64, _ out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    private static func put(_ string: String, _ out: inout [UInt8]) {
-        var s = string
-        s.withUTF8 { utf8 in
-            put(UInt64(utf8.count), &out)
-            out.append(contentsOf: utf8)
-        }
-    }
-
-    private static func put(_ string: String?, _ out: inout [UInt8]) {
-        guard let string else { return out.append(0) }
-        out.append(1)
-        put(string, &out)
-    }
-
-    private static func put(_ time: Timestamp, _ out: inout [UInt8]) {
-        let ms = time.milliseconds
-        put(UInt64(bitPattern: (ms << 1) ^ (ms >> 63)), &out)  // zigzag: small negatives stay short
-    }
-
-    private static func put(_ time: Timestamp?, _ out: inout [UInt8]) {
-        guard let time else { return out.append(0) }
-        out.append(1)
-        put(time, &out)
-    }
-
-    // MARK: reading
-
-    private struct Reader {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var position = 0
-
-        mutating func byte() -> UInt8 {
-            defer { position += 1 }
-            return bytes[position]
-        }
-
-        mutating func varint() -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let b = byte()
-                value |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return value }
-                shift += 7
-            }
-        }
-
-        mutating func string() -> String {
-            let count = Int(varint())
-            defer { position += count }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + count]), as: UTF8.self)
-        }
-
-        mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
-
-        mutating func timestamp() -> Timestamp {
-            let z = varint()
-            return Timestamp(milliseconds: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
-        }
-
-        mutating func optionalTimestamp() -> Timestamp? { byte() == 0 ? nil : timestamp() }
-
-        mutating func schedule() -> ScheduleState {
-            let state = byte()
-            return ScheduleState(
-                state: state == 0 ? .open : state == 1 ? .acked : .resolved, began: timestamp(), firedSteps: varint(),
-                repeatsSent: Int(varint()), rule: optionalString().map { RuleName($0) })
-        }
+extension PackedReader {
+    /// The front of a packed incident.
+    fileprivate mutating func schedule() -> ScheduleState {
+        let state = byte()
+        return ScheduleState(
+            state: state == 0 ? .open : state == 1 ? .acked : .resolved, began: time(), firedSteps: varint(),
+            repeatsSent: Int(varint()), rule: optionalString().map { RuleName($0) })
     }
 }
 
@@ -214,63 +142,32 @@ public struct StoredIncidentColumns {
 extension IncidentCodec {
     /// Packs stored columns exactly as `encode` packs the `Incident` they describe.
     static func encode(_ c: StoredIncidentColumns) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + c.id.count + c.fields.count + c.scheduleDigest.count + c.told.count)
-        out.append(c.state == .open ? 0 : c.state == .acked ? 1 : 2)
-        putTime(c.began, &out)
-        putVarint(c.firedSteps, &out)
-        putVarint(UInt64(c.repeatsSent), &out)
-        putOptional(c.rule, &out)
-        putBytes(c.id, &out)
+        var out = PackedWriter(capacity: 64 + c.id.count + c.fields.count + c.scheduleDigest.count + c.told.count)
+        out.byte(c.state == .open ? 0 : c.state == .acked ? 1 : 2)
+        out.signed(c.began)
+        out.varint(c.firedSteps)
+        out.varint(UInt64(c.repeatsSent))
+        out.raw(c.rule)
+        out.raw(c.id)
         putLogfmtFields(c.fields, &out)
-        putTime(c.opened, &out)
-        putTime(c.lastSeen, &out)
-        putVarint(UInt64(c.count), &out)
-        putBytes(c.scheduleDigest, &out)
-        putOptionalTime(c.ackedAt, &out)
-        putOptional(c.ackedBy, &out)
-        putOptionalTime(c.resolvedAt, &out)
-        putOptional(c.resolvedBy, &out)
-        putOptional(c.cause, &out)
+        out.signed(c.opened)
+        out.signed(c.lastSeen)
+        out.varint(UInt64(c.count))
+        out.raw(c.scheduleDigest)
+        out.time(c.ackedAt.map(Timestamp.init(milliseconds:)))
+        out.raw(c.ackedBy)
+        out.time(c.resolvedAt.map(Timestamp.init(milliseconds:)))
+        out.raw(c.resolvedBy)
+        out.raw(c.cause)
         let names = c.told.split(separator: 0x20)
-        putVarint(UInt64(names.count), &out)
-        for name in names { putBytes(UnsafeBufferPointer(rebasing: name), &out) }
-        putOptional(c.threadRoot, &out)
-        return out
-    }
-
-    private static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    private static func putTime(_ ms: Int64, _ out: inout [UInt8]) {
-        putVarint(UInt64(bitPattern: (ms << 1) ^ (ms >> 63)), &out)
-    }
-
-    private static func putOptionalTime(_ ms: Int64?, _ out: inout [UInt8]) {
-        guard let ms else { return out.append(0) }
-        out.append(1)
-        putTime(ms, &out)
-    }
-
-    private static func putBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) {
-        putVarint(UInt64(bytes.count), &out)
-        out.append(contentsOf: bytes)
-    }
-
-    private static func putOptional(_ bytes: UnsafeBufferPointer<UInt8>?, _ out: inout [UInt8]) {
-        guard let bytes else { return out.append(0) }
-        out.append(1)
-        putBytes(bytes, &out)
+        out.varint(UInt64(names.count))
+        for name in names { out.raw(UnsafeBufferPointer(rebasing: name)) }
+        out.raw(c.threadRoot)
+        return out.bytes
     }
 
     /// The fields of a logfmt line this program wrote (`Event.logfmt`), as `encode` packs them.
-    private static func putLogfmtFields(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout [UInt8]) {
+    private static func putLogfmtFields(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout PackedWriter) {
         var pairs: [(key: Range<Int>, value: [UInt8]?, plain: Range<Int>)] = []
         var i = 0
         let n = bytes.count
@@ -297,14 +194,13 @@ extension IncidentCodec {
                 pairs.append((key, nil, start..<i))
             }
         }
-        putVarint(UInt64(pairs.count), &out)
+        out.varint(UInt64(pairs.count))
         for pair in pairs {
-            putBytes(UnsafeBufferPointer(rebasing: bytes[pair.key]), &out)
+            out.raw(UnsafeBufferPointer(rebasing: bytes[pair.key]))
             if let value = pair.value {
-                putVarint(UInt64(value.count), &out)
-                out.append(contentsOf: value)
+                value.withUnsafeBufferPointer { out.raw($0) }
             } else {
-                putBytes(UnsafeBufferPointer(rebasing: bytes[pair.plain]), &out)
+                out.raw(UnsafeBufferPointer(rebasing: bytes[pair.plain]))
             }
         }
     }

@@ -8,19 +8,92 @@ import CSystemd
 /// `SYSLOG_IDENTIFIER=tocsind`, `PRIORITY`, `MESSAGE_ID` and the `TOCSIN_*` fields. Where no
 /// journal is running (a container, a developer's shell) it writes `<N>message` lines to
 /// stderr instead (sd-daemon's priority prefixes), never failing the caller.
+///
+/// tocsind sends from a thread of its own (`startSending`): a send is a syscall to journald
+/// (~30 µs), and a burst of 2,000 entries at the start of a storm held the event loop for
+/// ~60 ms while clients waited for their replies; a slow journald no longer stalls it either.
 public final class Journal: @unchecked Sendable {
     private let useJournal: Bool
     private let identifier: String
 
+    /// Entries waiting for the sending thread (nil: entries are sent by the caller).
+    private var pending: [JournalEntry]?
+    private let lock = Lock()
+    private var stopping = false
+    private var thread = pthread_t()
+    /// Entries that may wait before `write` waits for the thread (journald stuck).
+    static let maxPending = 20_000
+    /// Where entries go instead of the journal (tests).
+    private let sink: ((JournalEntry) -> Void)?
+
     /// Uses the journal when its socket is there, unless `forceStderr`.
-    public init(identifier: String = "tocsind", forceStderr: Bool = false) {
+    public convenience init(identifier: String = "tocsind", forceStderr: Bool = false) {
+        self.init(identifier: identifier, forceStderr: forceStderr, sink: nil)
+    }
+
+    /// A journal whose entries go to `sink` (tests), or to the journal when nil.
+    init(identifier: String, forceStderr: Bool, sink: ((JournalEntry) -> Void)?) {
+        self.sink = sink
         self.identifier = identifier
         var st = stat()
         self.useJournal = !forceStderr && stat("/run/systemd/journal/socket", &st) == 0
     }
 
-    /// Writes one entry.
+    /// Sends entries from a thread of their own from now on, in order; `stopSending` sends
+    /// what is left.
+    public func startSending() {
+        lock.withLock { pending = [] }
+        let box = Unmanaged.passRetained(self)
+        pthread_create(&thread, nil, { raw in
+            let journal = Unmanaged<Journal>.fromOpaque(raw!).takeRetainedValue()
+            journal.sendPending()
+            return nil
+        }, box.toOpaque())
+    }
+
+    /// Sends what is queued, stops the thread; later entries are sent by the caller.
+    public func stopSending() {
+        let started = lock.withLock {
+            stopping = true
+            lock.broadcast()
+            return pending != nil
+        }
+        if started { pthread_join(thread, nil) }
+    }
+
+    /// Writes one entry (queues it, once `startSending` was called).
     public func write(_ entry: JournalEntry) {
+        let queued = lock.withLock {
+            guard pending != nil else { return false }
+            while pending!.count >= Journal.maxPending && !stopping { lock.wait() }
+            pending!.append(entry)
+            lock.broadcast()
+            return true
+        }
+        if !queued { deliver(entry) }
+    }
+
+    private func sendPending() {
+        while true {
+            let taken: [JournalEntry]? = lock.withLock {
+                while pending!.isEmpty && !stopping { lock.wait() }
+                if pending!.isEmpty {
+                    pending = nil
+                    return nil
+                }
+                defer {
+                    pending!.removeAll(keepingCapacity: true)
+                    lock.broadcast()
+                }
+                return pending!
+            }
+            guard let taken else { return }
+            for entry in taken { deliver(entry) }
+        }
+    }
+
+    private func deliver(_ entry: JournalEntry) {
+        if let sink { return sink(entry) }
         if useJournal, send(entry) >= 0 { return }
         var line = "<\(entry.priority.rawValue)>" + entry.message.replacingNewlines()
         let tocsin = entry.fields.filter { $0.0.hasPrefix("TOCSIN_") && $0.0 != "TOCSIN_EVENT" }

@@ -151,6 +151,8 @@ public final class Daemon {
 
     /// Runs until SIGTERM/SIGINT. Returns the exit status.
     public func run() -> Int32 {
+        journal.startSending()
+        defer { journal.stopSending() }
         // Steps that fell due while tocsind was down fire now, before READY.
         round(lines: [], spoolNames: [])
         completeRounds(waitForAll: true)

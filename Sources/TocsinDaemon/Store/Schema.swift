@@ -99,5 +99,22 @@ enum Schema {
         """
         CREATE INDEX outbox_failed ON outbox (status) WHERE status = 'failed';
         """,
+        // Held messages are kept a round's gathering at a time: one row holds every message
+        // a round held for one contact and rule (`HeldMessageCodec`), so a storm of 100,000
+        // firings writes a row per round instead of a row per message. `Store.migrate` packs
+        // the rows of `held` into it and drops `held` (the packing is not SQL).
+        """
+        CREATE TABLE held_chunks (
+            seq INTEGER PRIMARY KEY,
+            storm_group TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            release_at INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            messages BLOB NOT NULL
+        );
+        """,
     ]
+
+    /// The schema version whose migration is followed by `Store.packHeldRows`.
+    static let heldChunksVersion = 4
 }

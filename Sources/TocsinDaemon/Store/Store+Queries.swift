@@ -79,7 +79,11 @@ extension Store {
             default: break
             }
         }
-        counts.held = Int(((try? db.scalar("SELECT COUNT(*) FROM held")) ?? nil) ?? 0)  // none before schema 2
+        // Schema 4 keeps held messages in chunks; tocsinctl may read a store tocsind has not
+        // migrated yet (schema 2 and 3: a row each; none before).
+        counts.held = Int(
+            ((try? db.scalar("SELECT COALESCE(SUM(count), 0) FROM held_chunks")) ?? nil)
+                ?? ((try? db.scalar("SELECT COUNT(*) FROM held")) ?? nil) ?? 0)
         return counts
     }
 

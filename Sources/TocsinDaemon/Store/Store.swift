@@ -51,6 +51,7 @@ public final class Store {
             try db.execute("BEGIN IMMEDIATE", "migrate")
             do {
                 try db.execute(sql, "migrate")
+                if index + 1 == Schema.heldChunksVersion { try packHeldRows() }
                 try db.execute("PRAGMA user_version = \(index + 1)", "migrate")
                 try db.execute("COMMIT", "migrate")
             } catch {
@@ -225,39 +226,8 @@ public final class Store {
                 attempts=excluded.attempts, next_attempt=excluded.next_attempt, last_error=excluded.last_error
             """
         )
-        Store.bindMessage(m, channel: channel, target: target, to: s, status: item.status.rawValue)
-        s.bind(18, blob: item.content)
-        s.bind(19, nil as String?)
-        s.bind(20, nil as Int64?)
-        s.bind(21, Int64(item.attempts))
-        s.bind(22, item.nextAttempt?.milliseconds)
-        s.bind(23, item.lastError)
-        try s.run()
-    }
-
-    // MARK: held messages
-
-    /// Keeps a message storm control holds (until it goes out alone or in a digest).
-    public func saveHeld(_ held: HeldMessage) throws(StoreError) {
-        let m = held.message
-        let (channel, target) = ChannelCoding.encode(m.channel)
-        let s = try db.hot(
-            """
-            INSERT INTO held (message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to,
-                incident, incidents, incident_id, kind, severity, rule, step, created, release_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """
-        )
-        Store.bindMessage(m, channel: channel, target: target, to: s, status: held.key.group)
-        s.bind(18, held.releaseAt.milliseconds)
-        try s.run()
-    }
-
-    /// Binds parameters 1–17 of an outbox or held insert: the message's columns, with the
-    /// status (outbox) or storm group (held) second.
-    private static func bindMessage(_ m: OutboundMessage, channel: String, target: String, to s: Statement, status: String) {
         s.bind(1, m.messageID)
-        s.bind(2, status)
+        s.bind(2, item.status.rawValue)
         s.bind(3, m.contact.rawValue)
         s.bind(4, channel)
         s.bind(5, target)
@@ -273,15 +243,70 @@ public final class Store {
         s.bind(15, m.rule?.rawValue)
         s.bind(16, m.step)
         s.bind(17, m.created.milliseconds)
+        s.bind(18, blob: item.content)
+        s.bind(19, nil as String?)
+        s.bind(20, nil as Int64?)
+        s.bind(21, Int64(item.attempts))
+        s.bind(22, item.nextAttempt?.milliseconds)
+        s.bind(23, item.lastError)
+        try s.run()
+    }
+
+    // MARK: held messages
+
+    /// Keeps messages storm control holds for one contact and rule until `releaseAt` (when
+    /// they go out alone or in a digest), packed into one row.
+    func saveHeld(_ key: StormKey, releaseAt: Timestamp, messages: [OutboundMessage]) throws(StoreError) {
+        let s = try db.hot("INSERT INTO held_chunks (storm_group, contact, release_at, count, messages) VALUES (?,?,?,?,?)")
+        s.bind(1, key.group)
+        s.bind(2, key.contact.rawValue)
+        s.bind(3, releaseAt.milliseconds)
+        s.bind(4, Int64(messages.count))
+        s.bind(5, blob: HeldMessageCodec.encode(messages))
+        try s.run()
+    }
+
+    /// Keeps one held message (see `saveHeld(_:releaseAt:messages:)`).
+    public func saveHeld(_ held: HeldMessage) throws(StoreError) {
+        try saveHeld(held.key, releaseAt: held.releaseAt, messages: [held.message])
     }
 
     /// Lets go of a release's held messages: every one held for its key until then or earlier.
     public func deleteHeld(_ release: StormRelease) throws(StoreError) {
-        try db.hot("DELETE FROM held WHERE contact = ? AND storm_group = ? AND release_at <= ?").run([
-            .text(release.key.contact.rawValue), .text(release.key.group), .int(release.through.milliseconds),
-        ])
+        let s = try db.hot("DELETE FROM held_chunks WHERE contact = ? AND storm_group = ? AND release_at <= ?")
+        s.bind(1, release.key.contact.rawValue)
+        s.bind(2, release.key.group)
+        s.bind(3, release.through.milliseconds)
+        try s.run()
     }
 
+    /// Every held message, in the order it was held.
+    func heldMessages() throws(StoreError) -> [HeldMessage] {
+        var held: [HeldMessage] = []
+        let s = try db.statement("SELECT seq, storm_group, contact, release_at, count, messages FROM held_chunks ORDER BY seq")
+        while try s.step() {
+            let key = StormKey(contact: ContactName(s.text(2)), group: s.text(1))
+            guard let messages = HeldMessageCodec.decode(s.blob(5)), messages.count == Int(s.int64(4)) else {
+                throw StoreError(
+                    db.path, "read held messages from",
+                    "row \(s.int64(0)) of held_chunks (\(s.int64(4)) messages for \(key.contact)) is damaged", code: SQLITE_CORRUPT)
+            }
+            let releaseAt = Timestamp(milliseconds: s.int64(3))
+            for message in messages { held.append(HeldMessage(message: message, key: key, releaseAt: releaseAt)) }
+        }
+        return held
+    }
+
+    /// Schema 4: the rows of the old one-message-per-row `held` table become chunks.
+    private func packHeldRows() throws(StoreError) {
+        let old = try db.statement("SELECT \(Store.heldColumns) FROM held ORDER BY seq")
+        var rows: [HeldMessage] = []
+        while try old.step() { rows.append(Store.heldMessage(from: old)) }
+        for held in rows { try saveHeld(held) }
+        try db.execute("DROP TABLE held", "migrate")
+    }
+
+    /// The columns of the `held` table of schemas 2 and 3.
     static let heldColumns = """
         message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to, incident, incidents,
         incident_id, kind, severity, rule, step, created, release_at
@@ -371,8 +396,7 @@ public final class Store {
         let scan = openCount * 2 > allCount ? "NOT INDEXED" : ""
         let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
         while try open.step() { snapshot.add(columns: Store.columns(of: open)) }
-        let held = try db.statement("SELECT \(Store.heldColumns) FROM held ORDER BY seq")
-        while try held.step() { snapshot.held.append(Store.heldMessage(from: held)) }
+        snapshot.held = try heldMessages()
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)

@@ -10,7 +10,8 @@ final class StoreBatch {
         case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
         case timeline(incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?)
         case outbox(OutboxItem)
-        case held(HeldMessage)
+        /// Messages held for one contact and rule until one instant: `chunks[chunk]`.
+        case held(StormKey, releaseAt: Timestamp, chunk: Int)
         case released(StormRelease)
         case sent(messageID: String, at: Timestamp, attempts: Int)
         case attempt(messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?)
@@ -22,6 +23,15 @@ final class StoreBatch {
     }
 
     private(set) var operations: [Operation] = []
+    /// The messages of each `.held` operation, gathered while the round goes on.
+    private(set) var chunks: [[OutboundMessage]] = []
+    /// The chunk a further message held for a key until an instant joins.
+    private var openChunks: [HeldUntil: Int] = [:]
+
+    private struct HeldUntil: Hashable {
+        var key: StormKey
+        var releaseAt: Timestamp
+    }
 
     var isEmpty: Bool { operations.isEmpty }
 
@@ -55,11 +65,25 @@ final class StoreBatch {
     /// An outbox item, inserted or with its state replaced.
     func saveOutbox(_ item: OutboxItem) { operations.append(.outbox(item)) }
 
-    /// A message storm control holds.
-    func saveHeld(_ held: HeldMessage) { operations.append(.held(held)) }
+    /// A message storm control holds: it joins the round's chunk for its key and release
+    /// time (stored where the chunk's first message was held), or starts one.
+    func saveHeld(_ held: HeldMessage) {
+        let until = HeldUntil(key: held.key, releaseAt: held.releaseAt)
+        if let chunk = openChunks[until] {
+            chunks[chunk].append(held.message)
+            return
+        }
+        openChunks[until] = chunks.count
+        operations.append(.held(held.key, releaseAt: held.releaseAt, chunk: chunks.count))
+        chunks.append([held.message])
+    }
 
-    /// Held messages let go (sent alone or in a digest, queued in the same batch).
-    func deleteHeld(_ release: StormRelease) { operations.append(.released(release)) }
+    /// Held messages let go (sent alone or in a digest, queued in the same batch). A message
+    /// held for the key after this starts a new chunk, stored after the release.
+    func deleteHeld(_ release: StormRelease) {
+        operations.append(.released(release))
+        openChunks = openChunks.filter { $0.key.key != release.key }
+    }
 
     /// A delivery.
     func markSent(_ messageID: String, at: Timestamp, attempts: Int) {
@@ -95,7 +119,7 @@ extension Store {
             case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
                 try appendTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
             case .outbox(let item): try saveOutbox(item)
-            case .held(let held): try saveHeld(held)
+            case .held(let key, let releaseAt, let chunk): try saveHeld(key, releaseAt: releaseAt, messages: batch.chunks[chunk])
             case .released(let release): try deleteHeld(release)
             case .sent(let id, let at, let attempts): try markSent(id, at: at, attempts: attempts)
             case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
