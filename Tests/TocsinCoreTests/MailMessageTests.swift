@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TocsinCore
+@testable import TocsinCore
 
 @Suite("Mail text (SPEC §8), parsed back by an independent parser")
 struct MailMessageTests {
@@ -85,6 +85,15 @@ struct MailMessageTests {
 
 @Suite("Messages the engine writes")
 struct ComposedMessageTests {
+    @Test("numbers in subjects are written in decimal, negative and the extremes included")
+    func decimals() {
+        for value: Int64 in [0, 7, -7, 10, 1_000_000, Int64.max, Int64.min] {
+            var bytes: [UInt8] = []
+            MessageComposer.appendDecimal(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+    }
+
     @Test("the default subject and body say what, where, how long, who else was told, how to ack")
     func defaultText() {
         var h = EngineHarness("""
@@ -99,7 +108,9 @@ struct ComposedMessageTests {
         h.submit(#"kind=fault severity=2 id="core banking" summary=核心系统无法登录 branch=BJ-001"#)
         h.advance(by: .minutes(30))
         let message = h.sent[1]
+        #expect(h.sent[0].subject == "[Tocsin #1] new fault level 2: 核心系统无法登录")
         #expect(message.subject == "[Tocsin #1] fault level 2 not recovered after 30m: 核心系统无法登录")
+        #expect(message.messageID == "t.1.f.s2.boss@test")
         #expect(message.body == """
             核心系统无法登录
 

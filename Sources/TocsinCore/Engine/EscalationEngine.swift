@@ -261,10 +261,11 @@ public struct EscalationEngine: Sendable {
                 let firing = StepFiring(
                     index: index, repeatNumber: nil, label: String(index + 1), contacts: contacts,
                     deadline: incident.began + rule.steps[index].delay)
-                fire(incident.number, rule: rule, firing: firing, now: now, into: &actions)
+                fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
             }
+            if !catchUp.isEmpty { store(incident) }
         }
-        schedule(incident.number)
+        schedule(incident, rule: rule)
     }
 
     /// When the incident's next step or repeat is due; nil when nothing more will fire.
@@ -276,6 +277,12 @@ public struct EscalationEngine: Sendable {
     /// When the next step or repeat is due for this schedule state under `rules`.
     static func nextDeadline(_ incident: ScheduleState, rules: RuleSet) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
+        return nextDeadline(incident, rule: rule)
+    }
+
+    /// When the next step or repeat of `rule` (the incident's) is due.
+    static func nextDeadline(_ incident: ScheduleState, rule: Rule) -> Timestamp? {
+        guard incident.state != .resolved else { return nil }
         if rule.stopsOnAck && incident.state == .acked { return nil }
         var earliest: Timestamp?
         for (index, step) in rule.steps.enumerated() where !incident.hasFired(index) {
@@ -293,7 +300,15 @@ public struct EscalationEngine: Sendable {
     /// is kept (one heap entry per incident, however often it is touched).
     private mutating func schedule(_ number: IncidentNumber) {
         guard let incident = incidents[number] else { return }
-        let deadline = nextDeadline(incident)
+        setTimer(incident.number, nextDeadline(incident))
+    }
+
+    /// `schedule` for an incident and its rule at hand (nil: no rule, nothing to come).
+    private mutating func schedule(_ incident: Incident, rule: Rule?) {
+        setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0) })
+    }
+
+    private mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {
         guard deadline != incidents.timer(number) else { return }
         incidents.setTimer(number, deadline)
         if let deadline { timers.push(deadline, number) }
@@ -303,40 +318,43 @@ public struct EscalationEngine: Sendable {
     /// that fell due together (after downtime) are sent once. The actions are appended to
     /// `actions` (a storm's go straight into one array, not through one per firing).
     private mutating func fireDue(_ number: IncidentNumber, now: Timestamp, into actions: inout [EngineAction]) {
-        guard let incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
+        // One copy of the incident is worked on and stored once, the rule looked up once.
+        guard var incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
             return
         }
         if rule.stopsOnAck && incident.state == .acked { return }
+        var fired = false
         for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
             let step = rule.steps[index]
             let firing = StepFiring(
                 index: index, repeatNumber: nil, label: String(index + 1), contacts: step.contacts,
                 deadline: incident.began + step.delay)
-            incidents[number]?.firedSteps |= 1 << UInt64(index)
-            fire(number, rule: rule, firing: firing, now: now, into: &actions)
+            incident.firedSteps |= 1 << UInt64(index)
+            fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
+            fired = true
         }
-        if let current = incidents[number], let repetition = rule.repetition, let last = rule.lastStepIndex,
-            (0..<rule.steps.count).allSatisfy(current.hasFired)
-        {
-            let base = current.began + rule.steps[last].delay
-            var due = current.repeatsSent
+        if let repetition = rule.repetition, let last = rule.lastStepIndex, (0..<rule.steps.count).allSatisfy(incident.hasFired) {
+            let base = incident.began + rule.steps[last].delay
+            var due = incident.repeatsSent
             while base + repetition.interval * Int64(due + 1) <= now, due < (repetition.maxCount ?? Int.max) { due += 1 }
-            if due > current.repeatsSent {
-                incidents[number]?.repeatsSent = due
+            if due > incident.repeatsSent {
+                incident.repeatsSent = due
                 let firing = StepFiring(
                     index: nil, repeatNumber: due, label: "repeat \(due)", contacts: rule.steps[last].contacts,
                     deadline: base + repetition.interval * Int64(due))
-                fire(number, rule: rule, firing: firing, now: now, into: &actions)
+                fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
+                fired = true
             }
         }
-        schedule(number)
+        if fired { store(incident) }
+        schedule(incident, rule: rule)
     }
 
     /// One firing: record it, then a message per contact (through storm control).
+    /// The caller stores the incident afterwards.
     private mutating func fire(
-        _ number: IncidentNumber, rule: Rule, firing: StepFiring, now: Timestamp, into actions: inout [EngineAction]
+        _ incident: inout Incident, rule: Rule, firing: StepFiring, now: Timestamp, into actions: inout [EngineAction]
     ) {
-        guard var incident = incidents[number] else { return }
         var messages: [OutboundMessage] = []
         var next: String?? = nil  // worked out only for a message that shows it
         for name in firing.contacts {
@@ -350,7 +368,6 @@ public struct EscalationEngine: Sendable {
             messages.append(message)
         }
         for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
-        store(incident)
         ledger.stepsFired += 1
         actions.append(.stepFired(incident, firing))
         for message in messages { actions.append(gate(message, group: rule.name.rawValue, now: now)) }

@@ -17,18 +17,35 @@ public struct MessageComposer: Sendable {
 
     func messageID(_ parts: String...) -> String {
         // Only ASCII letters, digits and "-_." survive: a Message-ID is ASCII whatever the names.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(96)
-        for (index, part) in ([idPrefix] + parts).enumerated() {
-            if index > 0 { bytes.append(0x2E) }
-            for byte in part.utf8 {
-                let kept =
-                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
-                if kept { bytes.append(byte) }
+        // Written straight into the string's storage (a storm makes 100,000 of them).
+        let capacity = idPrefix.utf8.count + parts.reduce(0) { $0 + $1.utf8.count + 1 } + 1 + idDomain.utf8.count
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var count = 0
+            func keep(_ part: String) {
+                for byte in part.utf8 {
+                    let kept =
+                        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                        || byte == 0x2D || byte == 0x5F || byte == 0x2E
+                    if kept {
+                        buffer[count] = byte
+                        count += 1
+                    }
+                }
             }
+            keep(idPrefix)
+            for part in parts {
+                buffer[count] = 0x2E
+                count += 1
+                keep(part)
+            }
+            buffer[count] = 0x40
+            count += 1
+            for byte in idDomain.utf8 {
+                buffer[count] = byte
+                count += 1
+            }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self) + "@" + idDomain
     }
 
     /// The template values of an incident at `now`, for `{incident}`, `{age}`, …
@@ -55,8 +72,10 @@ public struct MessageComposer: Sendable {
         now: Timestamp, subjectOnly: Bool = false
     ) -> OutboundMessage {
         let zone = rules.settings.zone
-        let lookup = values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone)
-        let subject = rule.subject?.render(lookup) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
+        // The template values only when the rule has a template (a closure holding a copy of
+        // the incident is not made for nothing).
+        let lookup = { self.values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone) }
+        let subject = rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
         let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
         guard !subjectOnly else {
             // Joins a storm digest that already has its details: only the subject is read.
@@ -67,7 +86,7 @@ public struct MessageComposer: Sendable {
                 inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
                 kind: incident.kind, severity: incident.severity, rule: rule.name, step: firing.label)
         }
-        let lead = rule.body?.render(lookup) ?? (incident.summary ?? "(no summary)")
+        let lead = rule.body?.render(lookup()) ?? (incident.summary ?? "(no summary)")
         let stepsText =
             firing.repeatNumber != nil
             ? "rule \(rule.name), \(firing.label) (every \(rule.repetition?.interval.description ?? "-"))"
@@ -181,13 +200,44 @@ public struct MessageComposer: Sendable {
     }
 
     func defaultSubject(_ incident: Incident, delay: RuleDuration, now: Timestamp) -> String {
-        var what = incident.kind ?? "incident"
-        if let severity = incident.severity { what += " level \(severity)" }
-        if delay.milliseconds <= 0 {
-            return "[Tocsin #\(incident.number)] new \(what): " + headline(incident)
+        // Bytes gathered once and made a string once (a storm makes 100,000 of them; appending
+        // to a String piece by piece cost several times as much).
+        let headline = headline(incident)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + headline.utf8.count)
+        bytes.append(contentsOf: "[Tocsin #".utf8)
+        MessageComposer.appendDecimal(incident.number.value, to: &bytes)
+        bytes.append(contentsOf: (delay.milliseconds <= 0 ? "] new " : "] ").utf8)
+        bytes.append(contentsOf: (incident.kind ?? "incident").utf8)
+        if let severity = incident.severity {
+            bytes.append(contentsOf: " level ".utf8)
+            MessageComposer.appendDecimal(Int64(severity), to: &bytes)
         }
-        return "[Tocsin #\(incident.number)] \(what) not recovered after \((now - incident.began).humanAge): "
-            + headline(incident)
+        if delay.milliseconds > 0 {
+            bytes.append(contentsOf: " not recovered after ".utf8)
+            bytes.append(contentsOf: (now - incident.began).humanAge.utf8)
+        }
+        bytes.append(contentsOf: ": ".utf8)
+        bytes.append(contentsOf: headline.utf8)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `value` in decimal ASCII.
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
     }
 
     func factLines(_ incident: Incident, zone: Zone, now: Timestamp) -> [(String, String)] {
