@@ -39,6 +39,21 @@ struct IncidentTableTests {
         }
     }
 
+    @Test("patching a firing's progress into packed bytes gives the very bytes of packing the changed incident")
+    func patchProgress() {
+        for n in Int64(1)...300 {
+            for full in [false, true] {
+                let before = Self.sample(n, full: full)
+                var after = before
+                after.firedSteps = before.firedSteps | (1 << UInt64(n % 64)) | (n % 5 == 0 ? UInt64.max : 0)
+                after.repeatsSent = before.repeatsSent + Int(n % 3) * 200
+                after.told += n % 2 == 0 ? [ContactName("值班经理-\(n)")] : []
+                after.threadRoot = n % 3 == 0 ? nil : "tocsin.\(n).first@branch"
+                #expect(IncidentCodec.patchProgress(IncidentCodec.encode(before), with: after) == IncidentCodec.encode(after))
+            }
+        }
+    }
+
     @Test("packing straight from stored columns gives the very bytes of packing the incident")
     func fromColumns() {
         for n in Int64(1)...300 {
@@ -87,6 +102,15 @@ struct IncidentTableTests {
                 let deadline = step % 4 == 0 ? nil : Timestamp(milliseconds: Int64(step))
                 table.setTimer(number, deadline)
                 if model[number] != nil { timers[number] = deadline }
+            case 4 where step % 2 == 0:
+                // A firing: only the progress changes, stored as such (packed by patching).
+                if var incident = table[number] {
+                    incident.firedSteps |= UInt64(step)
+                    incident.told.append(ContactName("c\(step % 5)"))
+                    incident.threadRoot = "t\(step)"
+                    table.storeProgress(incident)
+                    model[number] = incident
+                }
             case 3:
                 #expect(table[number] == model[number])
                 if model[number] != nil { table[number]?.count += 1; model[number]?.count += 1 }

@@ -346,7 +346,7 @@ public struct EscalationEngine: Sendable {
                 fired = true
             }
         }
-        if fired { store(incident) }
+        if fired { incidents.storeProgress(incident) }
         schedule(incident, rule: rule)
     }
 

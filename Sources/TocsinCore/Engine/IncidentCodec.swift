@@ -65,6 +65,43 @@ enum IncidentCodec {
         }
     }
 
+    /// `encode(incident)` for an incident that differs from the packed one only in what a
+    /// step firing changes (`firedSteps`, `repeatsSent`, `told`, `threadRoot`): the front and
+    /// the tail are written again, the fields in between copied as they are.
+    static func patchProgress(_ bytes: [UInt8], with incident: Incident) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = PackedReader(buffer)
+            _ = reader.schedule()
+            let middleStart = reader.position
+            reader.skipString()  // id
+            for _ in 0..<reader.varint() {
+                reader.skipString()
+                reader.skipString()
+            }
+            _ = reader.varint()  // opened
+            _ = reader.varint()  // last seen
+            _ = reader.varint()  // count
+            reader.skipString()  // schedule digest
+            _ = reader.optionalTime()  // acked at
+            reader.skipOptionalString()  // acked by
+            _ = reader.optionalTime()  // resolved at
+            reader.skipOptionalString()  // resolved by
+            reader.skipOptionalString()  // cause
+            let middleEnd = reader.position
+            var out = PackedWriter(capacity: bytes.count + 48)
+            out.byte(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
+            out.time(incident.began)
+            out.varint(incident.firedSteps)
+            out.varint(UInt64(incident.repeatsSent))
+            out.string(incident.rule?.rawValue)
+            out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[middleStart..<middleEnd]))
+            out.varint(UInt64(incident.told.count))
+            for name in incident.told { out.string(name.rawValue) }
+            out.string(incident.threadRoot)
+            return out.bytes
+        }
+    }
+
     /// Only what scheduling needs, from the front of the bytes.
     static func schedule(_ bytes: [UInt8]) -> ScheduleState {
         bytes.withUnsafeBufferPointer { buffer in

@@ -18,6 +18,9 @@ struct IncidentTable: Sendable {
     /// The newest value of one incident; its packed bytes are stale while `dirty`.
     private var cached: Incident?
     private var dirty = false
+    /// The cached incident differs from its packed bytes only in its progress (a firing):
+    /// the bytes are patched rather than written anew.
+    private var progressOnly = false
 
     /// How many incidents are in the table.
     var count: Int { slotOf.count }
@@ -39,7 +42,17 @@ struct IncidentTable: Sendable {
             if slotOf[number.value] == nil { _ = newSlot(for: number.value, packed: []) }
             cached = newValue
             dirty = true
+            progressOnly = false
         }
+    }
+
+    /// Stores an incident that a step firing changed, and only in its progress (fired steps,
+    /// repeats sent, who was told, the thread's first message): packing it later rewrites
+    /// those and copies the rest.
+    mutating func storeProgress(_ incident: Incident) {
+        let fullyChanged = dirty && !progressOnly && cached?.number == incident.number
+        self[incident.number] = incident
+        progressOnly = !fullyChanged
     }
 
     /// The incident with this number, without touching the cache.
@@ -138,7 +151,9 @@ struct IncidentTable: Sendable {
     /// Packs the cached incident into its slot if it changed.
     private mutating func flush() {
         guard dirty, let cached, let slot = slotOf[cached.number.value] else { return }
-        packed[Int(slot)] = IncidentCodec.encode(cached)
+        let old = packed[Int(slot)]
+        packed[Int(slot)] = progressOnly && !old.isEmpty ? IncidentCodec.patchProgress(old, with: cached) : IncidentCodec.encode(cached)
         dirty = false
+        progressOnly = false
     }
 }

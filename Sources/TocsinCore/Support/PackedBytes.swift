@@ -117,4 +117,13 @@ struct PackedReader {
     }
 
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
+
+    /// Passes over a string without making it.
+    mutating func skipString() {
+        let count = varint()
+        guard count <= UInt64(bytes.count - position) else { return markOverrun() }
+        position += Int(count)
+    }
+
+    mutating func skipOptionalString() { if byte() != 0 { skipString() } }
 }
