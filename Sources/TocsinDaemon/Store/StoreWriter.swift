@@ -1,3 +1,4 @@
+import CSQLite
 import CTocsinShims
 
 #if canImport(Glibc)
@@ -32,11 +33,21 @@ final class StoreWriter: @unchecked Sendable {
     private var poison: StoreError?
     private var stopping = false
     private var thread = pthread_t()
+    /// Copies the WAL into the database off this thread.
+    let checkpointer: Checkpointer
+    /// Pages in the WAL after the last commit (SQLite's WAL hook; writer thread only).
+    fileprivate var walPages: Int32 = 0
 
     /// Opens a second connection to the store in `directory` and starts the thread.
     init(directory: String) throws(StoreError) {
         store = try Store(directory: directory)
+        checkpointer = try Checkpointer(path: store.path)
         eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        // Replaces SQLite's automatic checkpoint (itself a WAL hook) on this connection.
+        sqlite3_wal_hook(store.db.handle, { context, _, _, pages in
+            Unmanaged<StoreWriter>.fromOpaque(context!).takeUnretainedValue().walPages = pages
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
         let box = Unmanaged.passRetained(self)
         pthread_create(&thread, nil, { raw in
             let writer = Unmanaged<StoreWriter>.fromOpaque(raw!).takeRetainedValue()
@@ -80,6 +91,18 @@ final class StoreWriter: @unchecked Sendable {
             lock.broadcast()
         }
         pthread_join(thread, nil)
+        checkpointer.stop()
+    }
+
+    /// After a commit: a checkpoint is asked for once the WAL is long; the writer does one
+    /// itself when the checkpointer has fallen far behind.
+    private func checkpointIfDue() {
+        if walPages >= Checkpointer.writerTakesOver {
+            try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint")
+            walPages = 0
+        } else if walPages >= Checkpointer.pages {
+            checkpointer.request()
+        }
     }
 
     private func work() {
@@ -96,6 +119,7 @@ final class StoreWriter: @unchecked Sendable {
                     try store.begin()
                     for (_, batch) in taken { try store.apply(batch) }
                     try store.commit()
+                    checkpointIfDue()
                 } catch {
                     store.rollback()
                     failure = error

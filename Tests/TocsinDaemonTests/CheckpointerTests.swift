@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TocsinCore
+
+@testable import TocsinDaemon
+
+@Suite("WAL checkpoints off the writer's thread")
+struct CheckpointerTests {
+    @Test("a long WAL is checkpointed by the checkpointer while the writer goes on committing; nothing is lost")
+    func checkpointsAsTheWALGrows() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try StoreWriter(directory: dir.path)
+        let detail = String(repeating: "检查点", count: 60)  // 540 bytes of UTF-8 a row
+        let batches = 40
+        for sequence in 0..<batches {
+            let batch = StoreBatch()
+            for row in 0..<1_000 {
+                batch.appendTimeline(incident: IncidentNumber(Int64(row)), at: Timestamp(milliseconds: Int64(sequence)), what: "note", detail: detail)
+            }
+            writer.submit(batch, sequence: UInt64(sequence))
+        }
+        var done = 0
+        while done < batches {
+            writer.waitForCompletion()
+            let completions = writer.takeCompletions()
+            #expect(completions.allSatisfy { $0.error == nil })
+            done += completions.count
+        }
+        writer.stop()
+        #expect(writer.checkpointer.count >= 1, "40 MB went through the WAL without a checkpoint")
+        let store = try Store(directory: dir.path)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM timeline WHERE what = 'note'") == Int64(batches * 1_000))
+    }
+}
