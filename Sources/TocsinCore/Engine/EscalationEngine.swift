@@ -122,8 +122,7 @@ public struct EscalationEngine: Sendable {
             numberByID[id] = number
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
-            schedule(number)
-            fireDue(number, now: now, into: &actions)
+            fireDue(number, now: now, into: &actions)  // sets its timer, unless it has no rule (no steps)
             return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
         case .ack, .resolve, .note:
             guard let key = event.id, let number = openNumber(for: key), var incident = incidents[number] else {

@@ -95,7 +95,7 @@ public struct Event: Hashable, Sendable {
     }
 
     /// Appends `logfmtQuoted(value)` as UTF-8 (the quoted characters are ASCII, so bytes do).
-    static func appendLogfmtQuoted(_ value: String, to out: inout [UInt8]) {
+    public static func appendLogfmtQuoted(_ value: String, to out: inout [UInt8]) {
         var value = value
         value.withUTF8 { utf8 in
             let needsQuotes = utf8.isEmpty || utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D }

@@ -106,11 +106,11 @@ public enum EventParser {
         return Timestamp(milliseconds: seconds * 1000 + millis)
     }
 
-    static func checkKey(_ key: [UInt8]) throws(EventError) {
+    static func checkKey<Key: Collection<UInt8>>(_ key: Key) throws(EventError) {
         func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         let ok =
-            !key.isEmpty && (isLetter(key[0]) || key[0] == 0x5F)
+            !key.isEmpty && (isLetter(key.first!) || key.first! == 0x5F)
             && key.allSatisfy { isLetter($0) || isDigit($0) || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D }
         guard ok else {
             let shown = FieldText.quoted(String(decoding: key, as: UTF8.self))

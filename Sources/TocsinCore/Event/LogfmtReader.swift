@@ -16,7 +16,7 @@ struct LogfmtReader {
             }
             let keyStart = position
             while position < bytes.count, bytes[position] != 0x3D, !isBlank(bytes[position]) { position += 1 }
-            let keyBytes = Array(bytes[keyStart..<position])
+            let keyBytes = UnsafeRawBufferPointer(rebasing: bytes[keyStart..<position])
             try EventParser.checkKey(keyBytes)
             let key = String(decoding: keyBytes, as: UTF8.self)
             guard position < bytes.count, bytes[position] == 0x3D else {

@@ -168,8 +168,17 @@ extension Daemon {
 
     static func errorReply(_ reason: String) -> String { "error reason=" + Event.logfmtQuoted(reason) }
 
+    /// `ok incident=N id=ID state=STATE`, gathered as bytes (one per acknowledged event).
     static func okReply(_ receipt: Receipt) -> String {
-        "ok incident=\(receipt.incident) id=\(Event.logfmtQuoted(receipt.id)) state=\(receipt.state.rawValue)"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(48 + receipt.id.utf8.count)
+        bytes.append(contentsOf: "ok incident=".utf8)
+        bytes.append(contentsOf: receipt.incident.description.utf8)
+        bytes.append(contentsOf: " id=".utf8)
+        Event.appendLogfmtQuoted(receipt.id, to: &bytes)
+        bytes.append(contentsOf: " state=".utf8)
+        bytes.append(contentsOf: receipt.state.rawValue.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
