@@ -8,8 +8,7 @@ import TocsinCore
 struct CheckpointerTests {
     @Test("a long WAL is checkpointed by the checkpointer while the writer goes on committing; nothing is lost")
     func checkpointsAsTheWALGrows() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let writer = try StoreWriter(directory: dir.path)
         let detail = String(repeating: "检查点", count: 60)  // 540 bytes of UTF-8 a row

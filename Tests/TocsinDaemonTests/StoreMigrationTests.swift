@@ -8,8 +8,7 @@ import TocsinCore
 struct StoreMigrationTests {
     @Test("a schema-1 store's held messages move out of the outbox, into chunks, and are restored at start")
     func heldMovesOut() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             let old = try SQLiteDatabase(path: dir.appendingPathComponent(Store.fileName).path, readOnly: false)
@@ -42,7 +41,7 @@ struct StoreMigrationTests {
 
     @Test("a schema-3 store's held rows are packed into chunks, in order, and released by key")
     func heldRowsPacked() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             let old = try SQLiteDatabase(path: dir.appendingPathComponent(Store.fileName).path, readOnly: false)
@@ -71,7 +70,7 @@ struct StoreMigrationTests {
 
     @Test("a round's held messages go into one row per contact, rule and release time; a release in between starts a new one")
     func batchPacksHeld() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store(directory: dir.path)
         func held(_ id: String, _ contact: String, until: Int64) -> HeldMessage {
@@ -96,7 +95,7 @@ struct StoreMigrationTests {
 
     @Test("a damaged chunk of held messages stops the restore with an error naming its row")
     func damagedChunk() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store(directory: dir.path)
         try store.db.execute("INSERT INTO held_chunks (storm_group, contact, release_at, count, messages) VALUES ('fault', 'lead', 1, 1, x'0101')")
@@ -107,16 +106,9 @@ struct StoreMigrationTests {
         }
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test("counting failed notifications at start reads an index, not the whole outbox")
     func failedCountUsesIndex() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryStoreDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store(directory: dir.path)
         let plan = try store.db.statement("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM outbox WHERE status = 'failed'")

@@ -222,7 +222,7 @@ public struct EscalationEngine: Sendable {
     private mutating func applyRules(now: Timestamp) -> [EngineAction] {
         var actions: [EngineAction] = []
         timers.removeAll()
-        incidents.resetTimers({ _, _ in nil }) { _, _ in }
+        incidents.clearTimers()
         for number in incidents.numbers.sorted() {
             guard var incident = incidents[number] else { continue }
             let rule = rules.rule(for: incident.fields)

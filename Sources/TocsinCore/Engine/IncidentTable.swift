@@ -90,6 +90,11 @@ struct IncidentTable: Sendable {
         }
     }
 
+    /// Forgets every incident's timer.
+    mutating func clearTimers() {
+        for slot in timerAt.indices { timerAt[slot] = Self.noTimer }
+    }
+
     /// The deadline of the incident's live timer, if it has one.
     func timer(_ number: IncidentNumber) -> Timestamp? {
         guard let slot = slotOf[number.value] else { return nil }

@@ -43,12 +43,7 @@ public final class Journal: @unchecked Sendable {
     /// what is left.
     public func startSending() {
         lock.withLock { pending = [] }
-        let box = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            let journal = Unmanaged<Journal>.fromOpaque(raw!).takeRetainedValue()
-            journal.sendPending()
-            return nil
-        }, box.toOpaque())
+        thread = startThread { self.sendPending() }
     }
 
     /// Sends what is queued, stops the thread; later entries are sent by the caller.

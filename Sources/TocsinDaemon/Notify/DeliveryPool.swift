@@ -22,16 +22,7 @@ final class DeliveryPool: @unchecked Sendable {
     init(workers: Int, method: DeliveryMethod) {
         self.method = method
         eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        for _ in 0..<workers {
-            var thread = pthread_t()
-            let box = Unmanaged.passRetained(self)
-            pthread_create(&thread, nil, { raw in
-                let pool = Unmanaged<DeliveryPool>.fromOpaque(raw!).takeRetainedValue()
-                pool.work()
-                return nil
-            }, box.toOpaque())
-            threads.append(thread)
-        }
+        threads = (0..<workers).map { _ in startThread { self.work() } }
     }
 
     func submit(_ job: DeliveryJob) {

@@ -19,16 +19,7 @@ final class SpoolRemover: @unchecked Sendable {
     /// Starts `threads` threads deleting names of `directory`.
     init(directory: String, threads count: Int = 2) {
         self.directory = directory
-        for _ in 0..<count {
-            var thread = pthread_t()
-            let box = Unmanaged.passRetained(self)
-            pthread_create(&thread, nil, { raw in
-                let remover = Unmanaged<SpoolRemover>.fromOpaque(raw!).takeRetainedValue()
-                remover.work()
-                return nil
-            }, box.toOpaque())
-            threads.append(thread)
-        }
+        threads = (0..<count).map { _ in startThread { self.work() } }
     }
 
     /// Queues a file name for deletion.

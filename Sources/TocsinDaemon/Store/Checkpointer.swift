@@ -22,19 +22,13 @@ final class Checkpointer: @unchecked Sendable {
     private var requested = false
     private var stopping = false
     private var thread = pthread_t()
-    /// Checkpoints done (for tests).
-    private(set) var completed = 0
+    private var completed = 0
 
     /// Opens its connection to the database at `path` and starts the thread.
     init(path: String) throws(StoreError) {
         db = try SQLiteDatabase(path: path, readOnly: false)
         try db.execute("PRAGMA wal_autocheckpoint=0", "configure")
-        let box = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(raw!).takeRetainedValue()
-            checkpointer.work()
-            return nil
-        }, box.toOpaque())
+        thread = startThread { self.work() }
     }
 
     /// Asks for a checkpoint (one is done soon, however often this is called meanwhile).

@@ -266,11 +266,6 @@ public final class Store {
         try s.run()
     }
 
-    /// Keeps one held message (see `saveHeld(_:releaseAt:messages:)`).
-    public func saveHeld(_ held: HeldMessage) throws(StoreError) {
-        try saveHeld(held.key, releaseAt: held.releaseAt, messages: [held.message])
-    }
-
     /// Lets go of a release's held messages: every one held for its key until then or earlier.
     public func deleteHeld(_ release: StormRelease) throws(StoreError) {
         let s = try db.hot("DELETE FROM held_chunks WHERE contact = ? AND storm_group = ? AND release_at <= ?")
@@ -302,7 +297,7 @@ public final class Store {
         let old = try db.statement("SELECT \(Store.heldColumns) FROM held ORDER BY seq")
         var rows: [HeldMessage] = []
         while try old.step() { rows.append(Store.heldMessage(from: old)) }
-        for held in rows { try saveHeld(held) }
+        for held in rows { try saveHeld(held.key, releaseAt: held.releaseAt, messages: [held.message]) }
         try db.execute("DROP TABLE held", "migrate")
     }
 

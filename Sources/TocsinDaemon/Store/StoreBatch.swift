@@ -27,6 +27,9 @@ final class StoreBatch {
     private(set) var chunks: [[OutboundMessage]] = []
     /// The chunk a further message held for a key until an instant joins.
     private var openChunks: [HeldUntil: Int] = [:]
+    /// The chunk the last held message joined: in a storm the next one joins it too, found
+    /// without hashing the key.
+    private var lastChunk: (until: HeldUntil, chunk: Int)?
 
     private struct HeldUntil: Hashable {
         var key: StormKey
@@ -69,10 +72,12 @@ final class StoreBatch {
     /// time (stored where the chunk's first message was held), or starts one.
     func saveHeld(_ held: HeldMessage) {
         let until = HeldUntil(key: held.key, releaseAt: held.releaseAt)
-        if let chunk = openChunks[until] {
+        if let chunk = lastChunk?.until == until ? lastChunk?.chunk : openChunks[until] {
             chunks[chunk].append(held.message)
+            lastChunk = (until, chunk)
             return
         }
+        lastChunk = (until, chunks.count)
         openChunks[until] = chunks.count
         operations.append(.held(held.key, releaseAt: held.releaseAt, chunk: chunks.count))
         chunks.append([held.message])
@@ -83,6 +88,7 @@ final class StoreBatch {
     func deleteHeld(_ release: StormRelease) {
         operations.append(.released(release))
         openChunks = openChunks.filter { $0.key.key != release.key }
+        if lastChunk?.until.key == release.key { lastChunk = nil }
     }
 
     /// A delivery.

@@ -48,12 +48,7 @@ final class StoreWriter: @unchecked Sendable {
             Unmanaged<StoreWriter>.fromOpaque(context!).takeUnretainedValue().walPages = pages
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
-        let box = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            let writer = Unmanaged<StoreWriter>.fromOpaque(raw!).takeRetainedValue()
-            writer.work()
-            return nil
-        }, box.toOpaque())
+        thread = startThread { self.work() }
     }
 
     /// Queues a batch for commit.
