@@ -94,6 +94,12 @@ struct EventParserTests {
         #expect(parseBytes(Array("kind=fault summary=a".utf8) + [0x00]) == "summary contains the control character U+0000; only tab is allowed")
         #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xC2, 0x9B] + Array("31m".utf8)) == "summary contains the control character U+009B; only tab is allowed")
         #expect(parseBytes(Array("kind=fault summary=\"a\tb\"".utf8)) == "accepted")
+        // Well-formed UTF-8 only: no overlong forms, surrogates, truncated or stray bytes.
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xC0, 0xAF]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xED, 0xA0, 0x80]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=中".utf8) + [0xE6, 0x96]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xEF, 0xBF, 0xBD]) == "accepted")  // U+FFFD itself
+        #expect(parseBytes(Array("kind=fault summary=网点核心系统中断🚨".utf8)) == "accepted")
     }
 
     @Test("limits: 64 KiB a line, 64 fields")

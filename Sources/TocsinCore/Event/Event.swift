@@ -78,13 +78,18 @@ public struct Event: Hashable, Sendable {
     public var logfmt: String {
         var out: [UInt8] = []
         out.reserveCapacity(128)
+        appendLogfmt(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `logfmt` as UTF-8.
+    public func appendLogfmt(to out: inout [UInt8]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(0x20) }
             out.append(contentsOf: field.key.utf8)
             out.append(0x3D)
             Event.appendLogfmtQuoted(field.value, to: &out)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A logfmt value: bare when it can be, else in double quotes with `\"` and `\\`.

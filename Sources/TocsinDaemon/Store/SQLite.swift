@@ -125,28 +125,51 @@ enum SQLValue {
 }
 
 /// A prepared statement.
+///
+/// Text and blobs are staged in the statement's own buffer and handed to SQLite at the first
+/// step as `SQLITE_STATIC`, so SQLite copies each value once (into the row it builds)
+/// instead of first into a buffer it allocates per bind. The buffer is reused from run to
+/// run; every run binds every parameter again (`SQLiteDatabase.hot`) or clears them
+/// (`reset()`), so no binding outlives the bytes it points at.
 final class Statement {
     private let raw: OpaquePointer
     private unowned let database: SQLiteDatabase
+    /// The staged values' bytes, `used` of `capacity` taken.
+    private var staged: UnsafeMutableRawPointer
+    private var capacity = 512
+    private var used = 0
+    /// Parameters bound to staged bytes at the next step.
+    private var pending: [(index: Int32, offset: Int, count: Int, isBlob: Bool)] = []
 
     init(_ raw: OpaquePointer, database: SQLiteDatabase) {
         self.raw = raw
         self.database = database
+        staged = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
     }
 
-    deinit { sqlite3_finalize(raw) }
+    deinit {
+        sqlite3_finalize(raw)
+        staged.deallocate()
+    }
 
     /// Resets the statement and clears its bindings.
     func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
+        forgetStaged()
     }
 
     /// Resets the statement for another run, keeping its bindings (for a caller that binds
     /// every parameter).
-    func rewind() { sqlite3_reset(raw) }
+    func rewind() {
+        sqlite3_reset(raw)
+        forgetStaged()
+    }
 
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private func forgetStaged() {
+        used = 0
+        pending.removeAll(keepingCapacity: true)
+    }
 
     /// Binds parameters 1, 2, … to these values.
     func bind(_ values: [SQLValue]) {
@@ -169,17 +192,10 @@ final class Statement {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
-    /// Binds parameter `index` to text: the string's own UTF-8 where it is contiguous, no C
-    /// string made per bind.
+    /// Binds parameter `index` to text.
     func bind(_ index: Int32, _ value: String) {
         var value = value
-        value.withUTF8 { utf8 in
-            if let base = utf8.baseAddress {
-                _ = sqlite3_bind_text(raw, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), Statement.transient)
-            } else {
-                _ = sqlite3_bind_text(raw, index, "", 0, Statement.transient)
-            }
-        }
+        value.withUTF8 { stage(index, UnsafeRawBufferPointer($0), isBlob: false) }
     }
 
     /// Binds parameter `index` to text or NULL.
@@ -187,10 +203,43 @@ final class Statement {
         if let value { bind(index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
+    /// Binds parameter `index` to text given as UTF-8 bytes (valid UTF-8: the caller's word).
+    func bind(_ index: Int32, utf8 value: [UInt8]) {
+        value.withUnsafeBytes { stage(index, $0, isBlob: false) }
+    }
+
     /// Binds parameter `index` to a blob, NULL when empty.
     func bind(_ index: Int32, blob value: [UInt8]) {
         if value.isEmpty { sqlite3_bind_null(raw, index); return }
-        _ = value.withUnsafeBytes { sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), Statement.transient) }
+        value.withUnsafeBytes { stage(index, $0, isBlob: true) }
+    }
+
+    private func stage(_ index: Int32, _ bytes: UnsafeRawBufferPointer, isBlob: Bool) {
+        if used + bytes.count > capacity {
+            // Nothing staged is bound yet (that waits for the step), so the bytes may move.
+            let grown = max(capacity * 2, used + bytes.count)
+            let moved = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+            moved.copyMemory(from: staged, byteCount: used)
+            staged.deallocate()
+            staged = moved
+            capacity = grown
+        }
+        if let base = bytes.baseAddress, bytes.count > 0 { (staged + used).copyMemory(from: base, byteCount: bytes.count) }
+        pending.append((index, used, bytes.count, isBlob))
+        used += bytes.count
+    }
+
+    /// Hands the staged values to SQLite, pointing into the buffer.
+    private func bindStaged() {
+        for (index, offset, count, isBlob) in pending {
+            let start = staged + offset
+            if isBlob {
+                sqlite3_bind_blob(raw, index, start, Int32(count), nil)
+            } else {
+                sqlite3_bind_text(raw, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Runs a statement bound with the `bind(_:_:)` calls to completion.
@@ -201,6 +250,7 @@ final class Statement {
     /// Steps once: true when a row is available.
     @discardableResult
     func step() throws(StoreError) -> Bool {
+        if !pending.isEmpty { bindStaged() }
         let rc = sqlite3_step(raw)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }

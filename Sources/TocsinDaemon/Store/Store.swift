@@ -14,6 +14,8 @@ public final class Store {
     public static let fileName = "tocsin.db"
 
     let db: SQLiteDatabase
+    /// Bytes a write puts together before binding them (an incident's fields as logfmt).
+    private var scratch: [UInt8] = []
     /// The database path.
     public var path: String { db.path }
 
@@ -137,7 +139,9 @@ public final class Store {
         s.bind(19, incident.cause)
         s.bind(20, incident.told.map(\.rawValue).joined(separator: " "))
         s.bind(21, incident.threadRoot)
-        s.bind(22, incident.fields.logfmt)
+        scratch.removeAll(keepingCapacity: true)
+        incident.fields.appendLogfmt(to: &scratch)
+        s.bind(22, utf8: scratch)
         try s.run()
     }
 
