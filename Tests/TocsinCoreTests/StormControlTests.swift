@@ -22,6 +22,9 @@ struct StormControlTests {
         for i in 0..<5000 { h.submit("kind=fault id=f\(i)") }
         #expect(h.drain() == ["+0m manager step"])
         #expect(h.held.count == 4999)
+        // Past the digest's list, a held message is only counted: no subject is composed.
+        #expect(h.held.prefix(MessageComposer.digestListLimit).allSatisfy { !$0.message.subject.isEmpty })
+        #expect(h.held.dropFirst(MessageComposer.digestListLimit).allSatisfy { $0.message.subject.isEmpty && $0.message.incident != nil })
         h.advance(by: .seconds(59))
         #expect(h.drain().isEmpty)
         h.advance(by: .seconds(1))
@@ -29,6 +32,12 @@ struct StormControlTests {
         #expect(h.drain() == ["+1m manager digest"])
         #expect(digest?.incidents.count == 4999)
         #expect(digest?.subject.hasPrefix("[Tocsin] 4999 escalations for fault") == true)
+        // The digest lists the first 200 by subject and counts the rest.
+        let listed = digest?.body.split(separator: "\n").filter { $0.hasPrefix("- ") } ?? []
+        #expect(listed.count == 201)
+        #expect(listed.first?.contains("f1") == true)
+        #expect(listed.dropLast().last?.contains("f200") == true)
+        #expect(listed.last == "- … and 4799 more: tocsinctl list --open")
         h.advance(by: .minutes(10))
         #expect(h.drain().isEmpty)
     }

@@ -358,11 +358,12 @@ public struct EscalationEngine: Sendable {
         var next: String?? = nil  // worked out only for a message that shows it
         for name in firing.contacts {
             guard let contact = rules.contacts[name] else { continue }
-            let gathering = storm.isGathering(StormKey(contact: name, group: rule.name.rawValue), now: now)
-            if !gathering, next == nil { next = .some(nextStepText(incident, rule: rule, after: firing)) }
+            let gathered = storm.gathered(StormKey(contact: name, group: rule.name.rawValue), now: now)
+            let detail: MessageDetail = gathered == 0 ? .full : gathered < MessageComposer.digestListLimit ? .subject : .counted
+            if detail == .full, next == nil { next = .some(nextStepText(incident, rule: rule, after: firing)) }
             let message = composer.stepMessage(
                 incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next ?? nil, now: now,
-                subjectOnly: gathering)
+                detail: detail)
             if incident.threadRoot == nil { incident.threadRoot = message.messageID }
             messages.append(message)
         }

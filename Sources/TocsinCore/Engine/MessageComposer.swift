@@ -66,18 +66,23 @@ public struct MessageComposer: Sendable {
         }
     }
 
+    /// Held messages a digest lists by subject; the rest it counts.
+    public static let digestListLimit = 200
+
     /// A step or repeat message for one contact.
     func stepMessage(
         _ incident: Incident, rule: Rule, firing: StepFiring, contact: Contact, rules: RuleSet, next: String?,
-        now: Timestamp, subjectOnly: Bool = false
+        now: Timestamp, detail: MessageDetail = .full
     ) -> OutboundMessage {
         let zone = rules.settings.zone
         // The template values only when the rule has a template (a closure holding a copy of
         // the incident is not made for nothing).
         let lookup = { self.values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone) }
-        let subject = rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
+        let subject =
+            detail == .counted
+            ? "" : rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
         let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
-        guard !subjectOnly else {
+        guard detail == .full else {
             // Joins a storm digest that already has its details: only the subject is read.
             return OutboundMessage(
                 messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
@@ -137,7 +142,7 @@ public struct MessageComposer: Sendable {
         let subject = "[Tocsin] \(counts.joined(separator: ", ")) for \(group) — " + messages[0].subject
         var body = "\(messages.count) notifications for \(contact.name) were gathered (storm control) "
         body += "and are sent together, \(zone.shortString(now)):\n\n"
-        let shown = messages.prefix(200)
+        let shown = messages.prefix(MessageComposer.digestListLimit)
         for message in shown { body += "- " + HeaderText.sanitized(message.subject) + "\n" }
         if messages.count > shown.count {
             body += "- … and \(messages.count - shown.count) more: tocsinctl list --open\n"

@@ -51,11 +51,13 @@ struct StormGate: Sendable {
 
     init(window: RuleDuration) { self.window = window }
 
-    /// Whether a message for `key` at `now` would join others already held: its own body
-    /// will never be read (a digest lists subjects and details only the first).
-    func isGathering(_ key: StormKey, now: Timestamp) -> Bool {
-        guard window.milliseconds > 0, let open = windows[key] else { return false }
-        return open.end > now && !open.held.isEmpty
+    /// How many messages for `key` are held in a window still open at `now`: a message that
+    /// joins one or more of them never has its own body read (a digest lists subjects and
+    /// details only the first), and one that joins `MessageComposer.digestListLimit` or more
+    /// not even its subject.
+    func gathered(_ key: StormKey, now: Timestamp) -> Int {
+        guard window.milliseconds > 0, let open = windows[key], open.end > now else { return 0 }
+        return open.held.count
     }
 
     /// Offers a message at `now`: send it now, or hold it until the window ends.
