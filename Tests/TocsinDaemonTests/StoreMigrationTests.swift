@@ -116,4 +116,25 @@ struct StoreMigrationTests {
         while try plan.step() { detail += plan.text(3) + "\n" }
         #expect(detail.contains("USING COVERING INDEX outbox_failed") || detail.contains("USING INDEX outbox_failed"), "\(detail)")
     }
+
+    @Test("schema 5 drops the index on began; the fault record by period still comes out whole, oldest first")
+    func beganIndexDropped() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'incidents_began'") == 0)
+        try store.begin()
+        for (number, began) in [(1, 5_000), (2, 1_000), (3, 9_000), (4, 3_000)] {
+            let fields = Event(fields: [EventField("id", "f\(number)"), EventField("summary", "核心系统中断 \(number)")])
+            let incident = Incident(
+                number: IncidentNumber(Int64(number)), id: "f\(number)", fields: fields, began: Timestamp(milliseconds: Int64(began)),
+                opened: Timestamp(milliseconds: 10_000))
+            // Fields given as text (the event's own logfmt line) or written out here: the same row.
+            try store.save(incident, fieldsText: number.isMultiple(of: 2) ? fields.logfmt : nil)
+        }
+        try store.commit()
+        let record = try store.incidents(beganFrom: Timestamp(milliseconds: 1_000), until: Timestamp(milliseconds: 9_000))
+        #expect(record.map(\.id) == ["f2", "f4", "f1"])
+        #expect(record.map(\.summary) == ["核心系统中断 2", "核心系统中断 4", "核心系统中断 1"])
+    }
 }

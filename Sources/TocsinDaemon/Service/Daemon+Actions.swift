@@ -2,14 +2,18 @@ import TocsinCore
 
 extension Daemon {
     /// Carries out the engine's actions inside the round's transaction: store writes now,
-    /// journal entries and notifications once committed.
-    func apply(_ actions: [EngineAction], now: Timestamp, source: EventSource?, effects: inout RoundEffects) throws(StoreError) {
+    /// journal entries and notifications once committed. `event` is the event they answer,
+    /// with its logfmt line: an incident it opens with exactly its fields stores that line
+    /// rather than writing it out again.
+    func apply(
+        _ actions: [EngineAction], now: Timestamp, source: EventSource?, event: (Event, String)? = nil, effects: inout RoundEffects
+    ) throws(StoreError) {
         for index in actions.indices {
             switch actions[index] {  // borrowed in place: a storm's actions are not copied one by one
             case .opened(let incident):
                 // Its timeline starts with the event that opened it (`accepted`); a later change
                 // of rule is a "moved" entry.
-                batch.save(incident)
+                batch.save(incident, fieldsText: event.flatMap { $0.0 == incident.fields ? $0.1 : nil })
                 let rule = incident.rule.map { "rule \($0)" } ?? "no rule matches"
                 note(
                         .incidentOpened, incident.rule == nil ? .warning : .notice,

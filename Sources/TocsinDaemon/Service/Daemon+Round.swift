@@ -199,8 +199,8 @@ extension Daemon {
         case .failure(let error):
             reject(error.message, source: source, connection: line.connection, effects: &effects)
         case .success(let (receipt, actions)):
-            try accepted(event, receipt, source: source, now: now, effects: &effects)
-            try apply(actions, now: now, source: source, effects: &effects)
+            let logfmt = try accepted(event, receipt, source: source, now: now, effects: &effects)
+            try apply(actions, now: now, source: source, event: (event, logfmt), effects: &effects)
             effects.replies.append((line.connection, Daemon.okReply(receipt)))
         }
     }
@@ -213,7 +213,10 @@ extension Daemon {
         note(.inputRejected, .warning, "event rejected (\(source.name)): \(reason)", fields: fields, into: &effects)
     }
 
-    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+    /// Records an accepted event (its timeline row and journal entry); returns the event as
+    /// logfmt, which a new incident opened by it stores as its fields.
+    @discardableResult
+    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) -> String {
         let line = event.logfmt
         batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
@@ -221,6 +224,7 @@ extension Daemon {
         note(
             .eventAccepted, .info, "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))",
             fields: Daemon.acceptedFields(event, receipt, source: source, line: line), into: &effects)
+        return line
     }
 
     private static func acceptedFields(_ event: Event, _ receipt: Receipt, source: EventSource, line: String) -> [(String, String)] {
@@ -280,8 +284,8 @@ extension Daemon {
         let source = EventSource(name: "spool:" + name)
         for event in events {
             guard case .success(let (receipt, actions)) = engine.receive(event, now: now) else { continue }
-            try accepted(event, receipt, source: source, now: now, effects: &effects)
-            try apply(actions, now: now, source: source, effects: &effects)
+            let line = try accepted(event, receipt, source: source, now: now, effects: &effects)
+            try apply(actions, now: now, source: source, event: (event, line), effects: &effects)
         }
         batch.recordSpoolFile(name: name, digest: file.digest, at: now)
         effects.spoolApplied.append(name)

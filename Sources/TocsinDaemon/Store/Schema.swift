@@ -113,6 +113,12 @@ enum Schema {
             messages BLOB NOT NULL
         );
         """,
+        // Every new incident paid for an entry in an index on `began` that only `tocsinctl
+        // export` read; an export now reads the table through (1,000,000 incidents: about a
+        // second), and ingest is ~9% cheaper on the writer.
+        """
+        DROP INDEX IF EXISTS incidents_began;
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

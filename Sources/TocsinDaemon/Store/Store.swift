@@ -102,8 +102,9 @@ public final class Store {
 
     // MARK: incidents
 
-    /// Writes an incident's whole current state.
-    public func save(_ incident: Incident) throws(StoreError) {
+    /// Writes an incident's whole current state; `fieldsText` is `incident.fields.logfmt`
+    /// when the caller has it already.
+    public func save(_ incident: Incident, fieldsText: String? = nil) throws(StoreError) {
         let s = try db.hot(
             """
             INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
@@ -139,9 +140,13 @@ public final class Store {
         s.bind(19, incident.cause)
         s.bind(20, incident.told.map(\.rawValue).joined(separator: " "))
         s.bind(21, incident.threadRoot)
-        scratch.removeAll(keepingCapacity: true)
-        incident.fields.appendLogfmt(to: &scratch)
-        s.bind(22, utf8: scratch)
+        if let fieldsText {
+            s.bind(22, fieldsText)
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            incident.fields.appendLogfmt(to: &scratch)
+            s.bind(22, utf8: scratch)
+        }
         try s.run()
     }
 

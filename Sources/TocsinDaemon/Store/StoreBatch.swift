@@ -6,7 +6,8 @@ import TocsinCore
 /// belongs to the writer, which empties it as it goes.
 final class StoreBatch {
     enum Operation {
-        case incident(Incident)
+        /// With its fields as logfmt when the caller has them at hand.
+        case incident(Incident, fieldsText: String?)
         case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
         case timeline(incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?)
         case outbox(OutboxItem)
@@ -45,8 +46,8 @@ final class StoreBatch {
         return operation
     }
 
-    /// An incident's whole current state.
-    func save(_ incident: Incident) { operations.append(.incident(incident)) }
+    /// An incident's whole current state (`fieldsText`: `incident.fields.logfmt`, if known).
+    func save(_ incident: Incident, fieldsText: String? = nil) { operations.append(.incident(incident, fieldsText: fieldsText)) }
 
     /// What a step firing changed in an incident (which steps fired, who was told), and
     /// nothing else: a storm of firings does not rewrite every incident's fields.
@@ -119,7 +120,7 @@ extension Store {
         for index in batch.operations.indices {
             let operation = batch.take(index)
             switch operation {
-            case .incident(let incident): try save(incident)
+            case .incident(let incident, let fieldsText): try save(incident, fieldsText: fieldsText)
             case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
                 try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
             case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
