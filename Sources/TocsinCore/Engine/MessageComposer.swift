@@ -22,13 +22,16 @@ public struct MessageComposer: Sendable {
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var count = 0
             func keep(_ part: String) {
-                for byte in part.utf8 {
-                    let kept =
-                        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                        || byte == 0x2D || byte == 0x5F || byte == 0x2E
-                    if kept {
-                        buffer[count] = byte
-                        count += 1
+                var part = part
+                part.withUTF8 { utf8 in  // a buffer walk, not the UTF-8 view's iterator
+                    for byte in utf8 {
+                        let kept =
+                            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                            || byte == 0x2D || byte == 0x5F || byte == 0x2E
+                        if kept {
+                            buffer[count] = byte
+                            count += 1
+                        }
                     }
                 }
             }

@@ -47,35 +47,62 @@ struct StormGate: Sendable {
     }
 
     var window: RuleDuration
-    private var windows: [StormKey: Window] = [:]
+    /// Each key's window: `windows[slotOf[key]]`. A window that has ended with nothing held
+    /// stays in its slot (a key is a contact and a rule, so they are few) and counts as none.
+    private var slotOf: [StormKey: Int] = [:]
+    private var keys: [StormKey] = []
+    private var windows: [Window] = []
+    /// The key asked about last and its slot: a storm asks about one key over and over, and
+    /// comparing it costs less than hashing its two strings each time.
+    private var last: (key: StormKey, slot: Int)?
 
     init(window: RuleDuration) { self.window = window }
+
+    private mutating func slot(_ key: StormKey) -> Int? {
+        if let last, last.key == key { return last.slot }
+        guard let slot = slotOf[key] else { return nil }
+        last = (key, slot)
+        return slot
+    }
+
+    private mutating func newSlot(_ key: StormKey, _ window: Window) -> Int {
+        let slot = windows.count
+        slotOf[key] = slot
+        keys.append(key)
+        windows.append(window)
+        last = (key, slot)
+        return slot
+    }
 
     /// How many messages for `key` are held in a window still open at `now`: a message that
     /// joins one or more of them never has its own body read (a digest lists subjects and
     /// details only the first), and one that joins `MessageComposer.digestListLimit` or more
     /// not even its subject.
-    func gathered(_ key: StormKey, now: Timestamp) -> Int {
-        guard window.milliseconds > 0, let open = windows[key], open.end > now else { return 0 }
-        return open.held.count
+    mutating func gathered(_ key: StormKey, now: Timestamp) -> Int {
+        guard window.milliseconds > 0, let slot = slot(key), windows[slot].end > now else { return 0 }
+        return windows[slot].held.count
     }
 
     /// Offers a message at `now`: send it now, or hold it until the window ends.
     mutating func offer(_ message: OutboundMessage, key: StormKey, now: Timestamp) -> Decision {
         guard window.milliseconds > 0 else { return .send }
-        if let end = windows[key]?.end, end > now {
-            windows[key]!.held.append(message)  // in place: copying the held list would make a storm quadratic
-            return .hold(until: end)
+        guard let slot = slot(key) else {
+            _ = newSlot(key, Window(end: now + window, held: []))
+            return .send
         }
-        windows[key] = Window(end: now + window, held: [])
+        if windows[slot].end > now {
+            windows[slot].held.append(message)  // in place: copying the held list would make a storm quadratic
+            return .hold(until: windows[slot].end)
+        }
+        windows[slot] = Window(end: now + window, held: [])
         return .send
     }
 
     /// Puts back a held message after a restart.
     mutating func restore(_ held: HeldMessage) {
-        if windows[held.key] == nil { windows[held.key] = Window(end: held.releaseAt, held: []) }
-        windows[held.key]!.end = max(windows[held.key]!.end, held.releaseAt)
-        windows[held.key]!.held.append(held.message)
+        let slot = slot(held.key) ?? newSlot(held.key, Window(end: held.releaseAt, held: []))
+        windows[slot].end = max(windows[slot].end, held.releaseAt)
+        windows[slot].held.append(held.message)
     }
 
     /// The windows that have ended with messages held: each key's held messages, in order.
@@ -83,22 +110,18 @@ struct StormGate: Sendable {
     /// keeps being gathered.
     mutating func release(now: Timestamp) -> [(StormKey, [OutboundMessage])] {
         var out: [(StormKey, [OutboundMessage])] = []
-        for (key, open) in windows where open.end <= now {
-            if open.held.isEmpty {
-                windows[key] = nil
-            } else {
-                out.append((key, open.held))
-                windows[key] = Window(end: now + window, held: [])
-            }
+        for slot in windows.indices where windows[slot].end <= now && !windows[slot].held.isEmpty {
+            out.append((keys[slot], windows[slot].held))
+            windows[slot] = Window(end: now + window, held: [])
         }
         return out.sorted { ($0.0.contact, $0.0.group) < ($1.0.contact, $1.0.group) }
     }
 
     /// When the next window with held messages ends.
     var nextRelease: Timestamp? {
-        windows.values.filter { !$0.held.isEmpty }.map(\.end).min()
+        windows.filter { !$0.held.isEmpty }.map(\.end).min()
     }
 
     /// How many messages are held.
-    var heldCount: Int { windows.values.reduce(0) { $0 + $1.held.count } }
+    var heldCount: Int { windows.reduce(0) { $0 + $1.held.count } }
 }

@@ -36,11 +36,11 @@ extension Daemon {
                 note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
             case .stepFired(let incident, let firing):
                 batch.saveProgress(incident)
-                let contacts = firing.contacts.map(\.rawValue).joined(separator: " ")
-                batch.appendTimeline(incident: incident.number, at: now, what: "step", detail: "\(firing.label): \(contacts)")
+                batch.appendStepFired(incident: incident.number, at: now, label: firing.label, contacts: firing.contacts)
+                let contacts = { firing.contacts.map(\.rawValue).joined(separator: " ") }  // only for a journal entry made
                 note(
-                    .stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts)",
-                    fields: incidentFields(incident) + [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts)], into: &effects)
+                    .stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts())",
+                    fields: incidentFields(incident) + [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts())], into: &effects)
             case .send(let message):
                 try queue(message, now: now, effects: &effects)
             case .hold(let held):

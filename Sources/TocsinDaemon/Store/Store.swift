@@ -151,13 +151,18 @@ public final class Store {
     }
 
     /// Writes what a step firing changes in an incident (see `StoreBatch.saveProgress`).
-    func saveProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
+    func saveProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
         throws(StoreError)
     {
         let s = try db.hot("UPDATE incidents SET fired_steps = ?, repeats_sent = ?, told = ?, thread_root = ? WHERE number = ?")
         s.bind(1, Int64(bitPattern: firedSteps))
         s.bind(2, Int64(repeatsSent))
-        s.bind(3, told)
+        scratch.removeAll(keepingCapacity: true)
+        for (index, name) in told.enumerated() {
+            if index > 0 { scratch.append(0x20) }
+            scratch.append(contentsOf: name.rawValue.utf8)
+        }
+        s.bind(3, utf8: scratch)
         s.bind(4, threadRoot)
         s.bind(5, number.value)
         try s.run()
@@ -216,6 +221,23 @@ public final class Store {
         s.bind(5, source)
         s.bind(6, uid.map(Int64.init))
         s.bind(7, pid.map(Int64.init))
+        try s.run()
+    }
+
+    /// Appends a fired step's timeline row: what `Daemon.apply` would write as
+    /// `"LABEL: CONTACT CONTACT"`, put together here, off the event loop.
+    func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: label.utf8)
+        scratch.append(contentsOf: ": ".utf8)
+        for (index, name) in contacts.enumerated() {
+            if index > 0 { scratch.append(0x20) }
+            scratch.append(contentsOf: name.rawValue.utf8)
+        }
+        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,'step',?,NULL,NULL,NULL)")
+        s.bind(1, incident.value)
+        s.bind(2, at.milliseconds)
+        s.bind(3, utf8: scratch)
         try s.run()
     }
 

@@ -8,7 +8,9 @@ final class StoreBatch {
     enum Operation {
         /// With its fields as logfmt when the caller has them at hand.
         case incident(Incident, fieldsText: String?)
-        case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: String, threadRoot: String?)
+        case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
+        /// A fired step's timeline row ("LABEL: CONTACT …"), its text put together by the writer.
+        case stepFired(IncidentNumber, at: Timestamp, label: String, contacts: [ContactName])
         case timeline(incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?)
         case outbox(OutboxItem)
         /// Messages held for one contact and rule until one instant: `chunks[chunk]`.
@@ -54,8 +56,14 @@ final class StoreBatch {
     func saveProgress(_ incident: Incident) {
         operations.append(
             .progress(
-                incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent,
-                told: incident.told.map(\.rawValue).joined(separator: " "), threadRoot: incident.threadRoot))
+                incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent, told: incident.told,
+                threadRoot: incident.threadRoot))
+    }
+
+    /// The timeline row of a fired step. Its text is made on the writer's thread: in a timer
+    /// storm the event loop is the busier of the two.
+    func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) {
+        operations.append(.stepFired(incident, at: at, label: label, contacts: contacts))
     }
 
     /// A timeline entry.
@@ -123,6 +131,8 @@ extension Store {
             case .incident(let incident, let fieldsText): try save(incident, fieldsText: fieldsText)
             case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
                 try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
+            case .stepFired(let number, let at, let label, let contacts):
+                try appendStepFired(incident: number, at: at, label: label, contacts: contacts)
             case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
                 try appendTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
             case .outbox(let item): try saveOutbox(item)
