@@ -122,7 +122,7 @@ public struct EscalationEngine: Sendable {
             numberByID[id] = number
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
-            fireDue(number, now: now, into: &actions)  // sets its timer, unless it has no rule (no steps)
+            if let rule { fireDue(&incident, rule: rule, now: now, into: &actions) }  // sets its timer
             return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
         case .ack, .resolve, .note:
             guard let key = event.id, let number = openNumber(for: key), var incident = incidents[number] else {
@@ -321,6 +321,11 @@ public struct EscalationEngine: Sendable {
         guard var incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
             return
         }
+        fireDue(&incident, rule: rule, now: now, into: &actions)
+    }
+
+    /// `fireDue(_:now:into:)` for an incident and its rule at hand (a new one: just stored).
+    private mutating func fireDue(_ incident: inout Incident, rule: Rule, now: Timestamp, into actions: inout [EngineAction]) {
         if rule.stopsOnAck && incident.state == .acked { return }
         var fired = false
         for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {

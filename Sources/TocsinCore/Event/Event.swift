@@ -77,16 +77,19 @@ public struct Event: Hashable, Sendable {
     /// The canonical logfmt line (quoting only where needed), as stored and spooled.
     public var logfmt: String {
         var out: [UInt8] = []
-        out.reserveCapacity(128)
         appendLogfmt(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends `logfmt` as UTF-8.
     public func appendLogfmt(to out: inout [UInt8]) {
+        var size = fields.count
+        for field in fields { size += field.key.utf8.count + field.value.utf8.count + 2 }
+        out.reserveCapacity(out.count + size)
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(0x20) }
-            out.append(contentsOf: field.key.utf8)
+            var key = field.key
+            key.withUTF8 { out.append(contentsOf: $0) }
             out.append(0x3D)
             Event.appendLogfmtQuoted(field.value, to: &out)
         }
