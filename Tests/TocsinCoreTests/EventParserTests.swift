@@ -28,6 +28,14 @@ struct EventParserTests {
         #expect(event["branch"] == "BJ-001")
         #expect(event.action == .open)
         #expect(event.fields.map(\.key) == ["kind", "severity", "id", "summary", "note", "branch"])
+        // Quoted values with nothing to undo, an empty one, and a backslash before another letter.
+        let plain = try parse(#"kind=fault a="" b="柜台 3" c="C:\temp\q" d=x"#)
+        #expect(plain["a"] == "")
+        #expect(plain["b"] == "柜台 3")
+        #expect(plain["c"] == #"C:\temp\q"#)
+        #expect(plain["d"] == "x")
+        #expect(error(#"kind=fault summary="x"y"#) == "summary: expected a space after the closing quote")
+        #expect(error(#"kind=fault summary="x\"y"#) == #"summary: the quoted value has no closing '"'"#)
     }
 
     @Test("JSON lines, with numbers, booleans, null and \\u escapes")

@@ -23,15 +23,15 @@ public enum EventParser {
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         guard start < bytes.count else { throw EventError(field: nil, "empty line: no fields") }
-        let raw: [(key: String, value: [UInt8])]
+        let raw: [RawField]
         if bytes[start] == UInt8(ascii: "{") {
             var reader = JSONLineReader(bytes: bytes, position: start)
-            raw = try reader.readObject()
+            raw = try reader.readObject().map { RawField(key: $0.key, value: .bytes($0.value)) }
         } else {
             var reader = LogfmtReader(bytes: bytes, position: start)
             raw = try reader.readFields()
         }
-        return try validate(raw, now: now)
+        return try validate(raw, line: bytes, now: now)
     }
 
     /// Reads back a logfmt line this program wrote itself (`Event.logfmt`, kept in the store):
@@ -76,17 +76,17 @@ public enum EventParser {
     /// Builds an event from command-line words `key=value` (as `tocsinctl submit`/`test` get
     /// them: the shell has already split and unquoted them).
     public static func parse(arguments: [String], now: Timestamp) throws(EventError) -> Event {
-        var raw: [(key: String, value: [UInt8])] = []
+        var raw: [RawField] = []
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "=") else {
                 throw EventError(field: argument, "'\(FieldText.quoted(argument))' is not FIELD=VALUE")
             }
             let key = String(argument[..<equals])
             try checkKey(Array(key.utf8))
-            raw.append((key, Array(argument[argument.index(after: equals)...].utf8)))
+            raw.append(RawField(key: key, value: .bytes(Array(argument[argument.index(after: equals)...].utf8))))
         }
         guard !raw.isEmpty else { throw EventError(field: nil, "no fields: give FIELD=VALUE pairs, e.g. kind=fault severity=2") }
-        return try validate(raw, now: now)
+        return try validate(raw, line: UnsafeRawBufferPointer(start: nil, count: 0), now: now)
     }
 
     /// Parses an `at` value: RFC 3339, or Unix seconds (an optional fraction allowed).
@@ -123,23 +123,25 @@ public enum EventParser {
         }
     }
 
-    private static func validate(_ raw: [(key: String, value: [UInt8])], now: Timestamp) throws(EventError) -> Event {
+    private static func validate(_ raw: [RawField], line: UnsafeRawBufferPointer, now: Timestamp) throws(EventError) -> Event {
         guard raw.count <= EventLimits.maxFields else {
             throw EventError(field: nil, "\(raw.count) fields; the limit is \(EventLimits.maxFields)")
         }
         var fields: [EventField] = []
         fields.reserveCapacity(raw.count)
-        for (key, bytes) in raw {
+        for field in raw {
+            let key = field.key
             // At most maxFields keys: a linear scan beats hashing them into a set.
             guard !fields.contains(where: { $0.key == key }) else { throw EventError(field: key, "\(key) is given twice") }
-            fields.append(EventField(key, try checkedValue(bytes, key: key)))
+            let value = try field.withValueBytes(in: line) { (bytes) throws(EventError) -> String in try checkedValue(bytes, key: key) }
+            fields.append(EventField(key, value))
         }
         let event = Event(fields: fields)
         try checkMeanings(event, now: now)
         return event
     }
 
-    static func checkedValue(_ bytes: [UInt8], key: String) throws(EventError) -> String {
+    static func checkedValue(_ bytes: UnsafeRawBufferPointer, key: String) throws(EventError) -> String {
         var previous: UInt8 = 0
         var isASCII = true
         for byte in bytes {

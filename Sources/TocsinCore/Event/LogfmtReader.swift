@@ -6,8 +6,8 @@ struct LogfmtReader {
     let bytes: UnsafeRawBufferPointer
     var position: Int
 
-    mutating func readFields() throws(EventError) -> [(key: String, value: [UInt8])] {
-        var fields: [(key: String, value: [UInt8])] = []
+    mutating func readFields() throws(EventError) -> [RawField] {
+        var fields: [RawField] = []
         while true {
             skipBlanks()
             guard position < bytes.count else { return fields }
@@ -23,11 +23,11 @@ struct LogfmtReader {
                 throw EventError(field: key, "\(key) has no value: write \(key)=VALUE")
             }
             position += 1
-            fields.append((key, try readValue(key: key)))
+            fields.append(RawField(key: key, value: try readValue(key: key)))
         }
     }
 
-    private mutating func readValue(key: String) throws(EventError) -> [UInt8] {
+    private mutating func readValue(key: String) throws(EventError) -> RawField.Value {
         guard position < bytes.count, bytes[position] == 0x22 else {
             let start = position
             while position < bytes.count, !isBlank(bytes[position]) {
@@ -36,9 +36,20 @@ struct LogfmtReader {
                 }
                 position += 1
             }
-            return Array(bytes[start..<position])
+            return .span(start..<position)
         }
         position += 1
+        // Without escapes the value is the span between the quotes.
+        let start = position
+        var end = start
+        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+        if end < bytes.count, bytes[end] == 0x22 {
+            position = end + 1
+            guard position == bytes.count || isBlank(bytes[position]) else {
+                throw EventError(field: key, "\(key): expected a space after the closing quote")
+            }
+            return .span(start..<end)
+        }
         var value: [UInt8] = []
         while position < bytes.count {
             let byte = bytes[position]
@@ -48,7 +59,7 @@ struct LogfmtReader {
                 guard position == bytes.count || isBlank(bytes[position]) else {
                     throw EventError(field: key, "\(key): expected a space after the closing quote")
                 }
-                return value
+                return .bytes(value)
             case 0x5C where position < bytes.count && (bytes[position] == 0x22 || bytes[position] == 0x5C):
                 value.append(bytes[position])
                 position += 1
