@@ -86,7 +86,8 @@ public struct MessageComposer: Sendable {
             ? "" : rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
         let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
         guard detail == .full else {
-            // Joins a storm digest that already has its details: only the subject is read.
+            // Joins a storm digest that already has its details: only the subject is read,
+            // and past the digest's list not even that (`subject` is empty then).
             return OutboundMessage(
                 messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
                 contact: contact.name, channel: contact.channel,

@@ -42,6 +42,7 @@ struct StormGate: Sendable {
     }
 
     private struct Window: Sendable {
+        var key: StormKey
         var end: Timestamp
         var held: [OutboundMessage]
     }
@@ -50,7 +51,6 @@ struct StormGate: Sendable {
     /// Each key's window: `windows[slotOf[key]]`. A window that has ended with nothing held
     /// stays in its slot (a key is a contact and a rule, so they are few) and counts as none.
     private var slotOf: [StormKey: Int] = [:]
-    private var keys: [StormKey] = []
     private var windows: [Window] = []
     /// The key asked about last and its slot: a storm asks about one key over and over, and
     /// comparing it costs less than hashing its two strings each time.
@@ -65,12 +65,11 @@ struct StormGate: Sendable {
         return slot
     }
 
-    private mutating func newSlot(_ key: StormKey, _ window: Window) -> Int {
+    private mutating func newSlot(_ window: Window) -> Int {
         let slot = windows.count
-        slotOf[key] = slot
-        keys.append(key)
+        slotOf[window.key] = slot
         windows.append(window)
-        last = (key, slot)
+        last = (window.key, slot)
         return slot
     }
 
@@ -87,20 +86,21 @@ struct StormGate: Sendable {
     mutating func offer(_ message: OutboundMessage, key: StormKey, now: Timestamp) -> Decision {
         guard window.milliseconds > 0 else { return .send }
         guard let slot = slot(key) else {
-            _ = newSlot(key, Window(end: now + window, held: []))
+            _ = newSlot(Window(key: key, end: now + window, held: []))
             return .send
         }
         if windows[slot].end > now {
             windows[slot].held.append(message)  // in place: copying the held list would make a storm quadratic
             return .hold(until: windows[slot].end)
         }
-        windows[slot] = Window(end: now + window, held: [])
+        windows[slot].held = []
+        windows[slot].end = now + window
         return .send
     }
 
     /// Puts back a held message after a restart.
     mutating func restore(_ held: HeldMessage) {
-        let slot = slot(held.key) ?? newSlot(held.key, Window(end: held.releaseAt, held: []))
+        let slot = slot(held.key) ?? newSlot(Window(key: held.key, end: held.releaseAt, held: []))
         windows[slot].end = max(windows[slot].end, held.releaseAt)
         windows[slot].held.append(held.message)
     }
@@ -111,8 +111,9 @@ struct StormGate: Sendable {
     mutating func release(now: Timestamp) -> [(StormKey, [OutboundMessage])] {
         var out: [(StormKey, [OutboundMessage])] = []
         for slot in windows.indices where windows[slot].end <= now && !windows[slot].held.isEmpty {
-            out.append((keys[slot], windows[slot].held))
-            windows[slot] = Window(end: now + window, held: [])
+            out.append((windows[slot].key, windows[slot].held))
+            windows[slot].held = []
+            windows[slot].end = now + window
         }
         return out.sorted { ($0.0.contact, $0.0.group) < ($1.0.contact, $1.0.group) }
     }

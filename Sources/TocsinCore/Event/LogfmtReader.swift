@@ -39,18 +39,9 @@ struct LogfmtReader {
             return .span(start..<position)
         }
         position += 1
-        // Without escapes the value is the span between the quotes.
         let start = position
-        var end = start
-        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
-        if end < bytes.count, bytes[end] == 0x22 {
-            position = end + 1
-            guard position == bytes.count || isBlank(bytes[position]) else {
-                throw EventError(field: key, "\(key): expected a space after the closing quote")
-            }
-            return .span(start..<end)
-        }
-        var value: [UInt8] = []
+        // The span between the quotes, until an escape makes the value bytes of its own.
+        var unescaped: [UInt8]?
         while position < bytes.count {
             let byte = bytes[position]
             position += 1
@@ -59,12 +50,13 @@ struct LogfmtReader {
                 guard position == bytes.count || isBlank(bytes[position]) else {
                     throw EventError(field: key, "\(key): expected a space after the closing quote")
                 }
-                return .bytes(value)
+                return unescaped.map { .bytes($0) } ?? .span(start..<position - 1)
             case 0x5C where position < bytes.count && (bytes[position] == 0x22 || bytes[position] == 0x5C):
-                value.append(bytes[position])
+                if unescaped == nil { unescaped = Array(bytes[start..<position - 1]) }
+                unescaped!.append(bytes[position])
                 position += 1
             default:
-                value.append(byte)
+                unescaped?.append(byte)
             }
         }
         throw EventError(field: key, "\(key): the quoted value has no closing '\"'")

@@ -242,7 +242,6 @@ extension Daemon {
 
     /// Records an accepted event (its timeline row and journal entry); returns the event as
     /// logfmt, which a new incident opened by it stores as its fields.
-    @discardableResult
     private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) -> String {
         let line = event.logfmt
         batch.appendTimeline(

@@ -138,7 +138,9 @@ public final class Store {
         s.bind(17, incident.resolvedAt?.milliseconds)
         s.bind(18, incident.resolvedBy)
         s.bind(19, incident.cause)
-        s.bind(20, incident.told.map(\.rawValue).joined(separator: " "))
+        scratch.removeAll(keepingCapacity: true)
+        Store.appendNames(incident.told, to: &scratch)
+        s.bind(20, utf8: scratch)  // staged (copied) here, so the scratch is free again below
         s.bind(21, incident.threadRoot)
         if let fieldsText {
             s.bind(22, fieldsText)
@@ -158,10 +160,7 @@ public final class Store {
         s.bind(1, Int64(bitPattern: firedSteps))
         s.bind(2, Int64(repeatsSent))
         scratch.removeAll(keepingCapacity: true)
-        for (index, name) in told.enumerated() {
-            if index > 0 { scratch.append(0x20) }
-            scratch.append(contentsOf: name.rawValue.utf8)
-        }
+        Store.appendNames(told, to: &scratch)
         s.bind(3, utf8: scratch)
         s.bind(4, threadRoot)
         s.bind(5, number.value)
@@ -213,32 +212,43 @@ public final class Store {
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil,
         uid: UInt32? = nil, pid: Int32? = nil
     ) throws(StoreError) {
-        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)")
-        s.bind(1, incident?.value)
-        s.bind(2, at.milliseconds)
-        s.bind(3, what)
+        let s = try timelineInsert(incident: incident, at: at, what: what, source: source, uid: uid, pid: pid)
         s.bind(4, detail)
-        s.bind(5, source)
-        s.bind(6, uid.map(Int64.init))
-        s.bind(7, pid.map(Int64.init))
         try s.run()
     }
 
-    /// Appends a fired step's timeline row: what `Daemon.apply` would write as
-    /// `"LABEL: CONTACT CONTACT"`, put together here, off the event loop.
+    /// Appends a fired step's timeline row, `"LABEL: CONTACT CONTACT"`, its text put together
+    /// here, off the event loop.
     func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: label.utf8)
         scratch.append(contentsOf: ": ".utf8)
-        for (index, name) in contacts.enumerated() {
-            if index > 0 { scratch.append(0x20) }
-            scratch.append(contentsOf: name.rawValue.utf8)
-        }
-        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,'step',?,NULL,NULL,NULL)")
-        s.bind(1, incident.value)
-        s.bind(2, at.milliseconds)
-        s.bind(3, utf8: scratch)
+        Store.appendNames(contacts, to: &scratch)
+        let s = try timelineInsert(incident: incident, at: at, what: "step", source: nil, uid: nil, pid: nil)
+        s.bind(4, utf8: scratch)
         try s.run()
+    }
+
+    /// The timeline `INSERT`, bound but for its detail (parameter 4).
+    private func timelineInsert(
+        incident: IncidentNumber?, at: Timestamp, what: String, source: String?, uid: UInt32?, pid: Int32?
+    ) throws(StoreError) -> Statement {
+        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)")
+        s.bind(1, incident?.value)
+        s.bind(2, at.milliseconds)
+        s.bind(3, what)
+        s.bind(5, source)
+        s.bind(6, uid.map(Int64.init))
+        s.bind(7, pid.map(Int64.init))
+        return s
+    }
+
+    /// Contact names as stored (`told`, a step's detail): separated by one space.
+    private static func appendNames(_ names: [ContactName], to bytes: inout [UInt8]) {
+        for (index, name) in names.enumerated() {
+            if index > 0 { bytes.append(0x20) }
+            bytes.append(contentsOf: name.rawValue.utf8)
+        }
     }
 
     // MARK: outbox
