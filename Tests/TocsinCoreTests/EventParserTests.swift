@@ -106,8 +106,37 @@ struct EventParserTests {
         #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xC0, 0xAF]) == "summary is not valid UTF-8")
         #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xED, 0xA0, 0x80]) == "summary is not valid UTF-8")
         #expect(parseBytes(Array("kind=fault summary=中".utf8) + [0xE6, 0x96]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xE0, 0x80, 0xAF]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xF0, 0x80, 0x80, 0xAF]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xF4, 0x90, 0x80, 0x80]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=a".utf8) + [0x80]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xF5, 0x80, 0x80, 0x80]) == "summary is not valid UTF-8")
+        #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xF4, 0x8F, 0xBF, 0xBF]) == "accepted")  // U+10FFFF
         #expect(parseBytes(Array("kind=fault summary=".utf8) + [0xEF, 0xBF, 0xBD]) == "accepted")  // U+FFFD itself
         #expect(parseBytes(Array("kind=fault summary=网点核心系统中断🚨".utf8)) == "accepted")
+    }
+
+    @Test("fields: set replaces in place, remove, merge, equality by content")
+    func fields() throws {
+        var event = try parse("kind=fault severity=2 summary=\"核心 系统\" site=sh-01")
+        #expect(event.count == 4)
+        #expect(event.severity == 2)
+        #expect(event.has("site", equalTo: "sh-01") && !event.has("site", equalTo: "sh-0") && !event.has("nope", equalTo: ""))
+        event.set("severity", "12")
+        #expect(event.fields.map(\.key) == ["kind", "severity", "summary", "site"])
+        #expect(event.severity == 12)
+        event.remove("kind")
+        event.remove("absent")
+        #expect(event.logfmt == "severity=12 summary=\"核心 系统\" site=sh-01")
+        let merged = event.merging(Event(fields: [EventField("site", "北京"), EventField("kind", "media")]))
+        #expect(merged.logfmt == "severity=12 summary=\"核心 系统\" site=北京 kind=media")
+        #expect(merged == Event(fields: merged.fields))
+        #expect(merged != event)
+        let long = String(repeating: "长", count: 300)  // a value whose length takes two bytes
+        event.set("note", long)
+        #expect(event["note"] == long && event["site"] == "sh-01")
+        #expect(EventParser.trusted(logfmt: event.logfmt) == event)
+        #expect(Event(fields: [EventField("severity", "x2")]).severity == nil)
     }
 
     @Test("limits: 64 KiB a line, 64 fields")

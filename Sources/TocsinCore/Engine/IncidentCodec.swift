@@ -11,11 +11,8 @@ enum IncidentCodec {
         out.varint(UInt64(incident.repeatsSent))
         out.string(incident.rule?.rawValue)
         out.string(incident.id)
-        out.varint(UInt64(incident.fields.fields.count))
-        for field in incident.fields.fields {
-            out.string(field.key)
-            out.string(field.value)
-        }
+        out.varint(UInt64(incident.fields.count))
+        out.bytes.append(contentsOf: incident.fields.packed)  // the same form: copied as it is
         out.time(incident.opened)
         out.time(incident.lastSeen)
         out.varint(UInt64(incident.count))
@@ -36,15 +33,15 @@ enum IncidentCodec {
             var reader = PackedReader(buffer)
             let schedule = reader.schedule()
             let id = reader.string()
-            var fields: [EventField] = []
             let fieldCount = Int(reader.varint())
-            fields.reserveCapacity(fieldCount)
+            let fieldsStart = reader.position
             for _ in 0..<fieldCount {
-                let key = reader.string()
-                fields.append(EventField(key, reader.string()))
+                reader.skipString()
+                reader.skipString()
             }
+            let fields = Event(packed: Array(buffer[fieldsStart..<reader.position]), count: fieldCount)
             var incident = Incident(
-                number: number, id: id, fields: Event(fields: fields), began: schedule.began, opened: reader.time())
+                number: number, id: id, fields: fields, began: schedule.began, opened: reader.time())
             incident.lastSeen = reader.time()
             incident.count = Int(reader.varint())
             incident.rule = schedule.rule

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One `key=value` pair of an event, in the order the sender wrote it.
 public struct EventField: Hashable, Sendable {
     /// The key: `[A-Za-z_][A-Za-z0-9_.-]*`.
@@ -29,39 +33,211 @@ public enum EventAction: String, Sendable, CaseIterable {
 /// The fields with a meaning (`action`, `id`, `kind`, `severity`, `at`, `summary`, `by`,
 /// `cause`) have typed accessors; every other field is kept as sent, shown in messages and
 /// matchable by rules.
+///
+/// The fields are kept packed in one byte buffer (each key, then its value, as a LEB128
+/// length and the UTF-8), the form `IncidentCodec` keeps an incident's fields in: a parsed
+/// line becomes one buffer instead of two strings a field, and packing or unpacking an
+/// incident copies its fields' bytes as they are. `fields` unpacks them.
 public struct Event: Hashable, Sendable {
-    /// All fields, in the sender's order, keys unique.
-    public private(set) var fields: [EventField]
+    /// The fields, packed: for each, the key and then the value, each a LEB128 length and
+    /// that many bytes of UTF-8. Equal fields pack to equal bytes.
+    private(set) var packed: [UInt8]
+    /// How many fields there are.
+    public private(set) var count: Int
 
     /// Creates an event from fields already validated (the parser's job).
-    public init(fields: [EventField]) { self.fields = fields }
+    public init(fields: [EventField]) {
+        packed = []
+        count = 0
+        for field in fields { set(field.key, field.value) }
+    }
+
+    /// An event from fields packed as `packed` describes (validated by whoever packed them).
+    init(packed: [UInt8], count: Int) {
+        self.packed = packed
+        self.count = count
+    }
+
+    /// All fields, in the sender's order, keys unique.
+    public var fields: [EventField] {
+        var out: [EventField] = []
+        out.reserveCapacity(count)
+        forEachField { key, value in
+            out.append(EventField(String(decoding: key, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        }
+        return out
+    }
+
+    /// Calls `body` with each field's key and value bytes, in order.
+    func forEachField(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        packed.withUnsafeBufferPointer { buffer in
+            var reader = PackedReader(buffer)
+            for _ in 0..<count {
+                let key = reader.span()
+                let value = reader.span()
+                body(UnsafeBufferPointer(rebasing: buffer[key]), UnsafeBufferPointer(rebasing: buffer[value]))
+            }
+        }
+    }
+
+    /// Where `key`'s field lies in `packed`: the whole field, and its value's bytes.
+    /// (A plain walk over the lengths: events are looked up by key several times each.)
+    private func locate(_ key: UnsafeBufferPointer<UInt8>) -> (field: Range<Int>, value: Range<Int>)? {
+        guard let keyBase = key.baseAddress else { return nil }
+        return packed.withUnsafeBufferPointer { p -> (field: Range<Int>, value: Range<Int>)? in
+            var i = 0
+            for _ in 0..<count {
+                let start = i
+                let keyLength = Event.length(p, &i)
+                let keyStart = i
+                i += keyLength
+                let valueLength = Event.length(p, &i)
+                let valueStart = i
+                i += valueLength
+                if keyLength == key.count, memcmp(p.baseAddress! + keyStart, keyBase, keyLength) == 0 {
+                    return (start..<i, valueStart..<i)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Reads a LEB128 length at `i` and moves past it.
+    @inline(__always)
+    private static func length(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Int {
+        var byte = p[i]
+        i += 1
+        var value = Int(byte & 0x7F)
+        var shift = 7
+        while byte >= 0x80 {
+            byte = p[i]
+            i += 1
+            value |= Int(byte & 0x7F) << shift
+            shift += 7
+        }
+        return value
+    }
+
+    /// The value bytes of `key`, if present (a slice of the packed bytes: nothing copied).
+    func valueBytes(_ key: String) -> ArraySlice<UInt8>? {
+        var key = key
+        guard let found = key.withUTF8({ locate($0) }) else { return nil }
+        return packed[found.value]
+    }
+
+    /// Calls `body` with the value bytes of `key` (nil when absent), without making a string.
+    public func withValue<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        var key = key
+        return key.withUTF8 { keyBytes in
+            guard let found = locate(keyBytes) else { return body(nil) }
+            return packed.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[found.value])) }
+        }
+    }
 
     /// The value of `key`, if present.
     public subscript(key: String) -> String? {
-        for field in fields where field.key == key { return field.value }
-        return nil
+        withValue(key) { $0.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Whether `key`'s value is exactly `text`.
+    public func has(_ key: String, equalTo text: String) -> Bool { has(key, equalToAnyOf: [text]) }
+
+    /// Whether `key`'s value is one of `texts`.
+    public func has(_ key: String, equalToAnyOf texts: [String]) -> Bool {
+        withValue(key) { value in
+            guard let value else { return false }
+            for text in texts {
+                var text = text
+                let equal = text.withUTF8 { $0.count == value.count && ($0.isEmpty || memcmp($0.baseAddress!, value.baseAddress!, $0.count) == 0) }
+                if equal { return true }
+            }
+            return false
+        }
+    }
+
+    /// `key`'s value as a number (`Double` syntax), if present and one.
+    public func number(_ key: String) -> Double? {
+        withValue(key) { value in
+            guard let value else { return nil }
+            // Up to 15 plain digits (exact in a Double) without making a string.
+            if !value.isEmpty, value.count <= 15, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                return Double(value.reduce(0) { $0 * 10 + Int64($1 - 0x30) })
+            }
+            return Double(String(decoding: value, as: UTF8.self))
+        }
     }
 
     /// Sets (or replaces in place) a field.
     public mutating func set(_ key: String, _ value: String) {
-        if let index = fields.firstIndex(where: { $0.key == key }) {
-            fields[index].value = value
-        } else {
-            fields.append(EventField(key, value))
+        var key = key
+        var value = value
+        key.withUTF8 { keyBytes in
+            value.withUTF8 { valueBytes in
+                var field = PackedWriter(capacity: keyBytes.count + valueBytes.count + 4)
+                field.raw(keyBytes)
+                field.raw(valueBytes)
+                if let found = locate(keyBytes) {
+                    packed.replaceSubrange(found.field, with: field.bytes)
+                } else {
+                    packed.append(contentsOf: field.bytes)
+                    count += 1
+                }
+            }
         }
     }
 
+    /// Appends a field whose key is not yet present (the parser has checked that).
+    mutating func appendNew(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        appendPacked(key)
+        appendPacked(value)
+        count += 1
+    }
+
+    /// Makes room for this many more packed bytes.
+    mutating func reservePacked(_ bytes: Int) { packed.reserveCapacity(packed.count + bytes) }
+
+    private mutating func appendPacked(_ bytes: UnsafeRawBufferPointer) {
+        var length = UInt(bytes.count)
+        while length >= 0x80 {
+            packed.append(UInt8(truncatingIfNeeded: length) | 0x80)
+            length >>= 7
+        }
+        packed.append(UInt8(length))
+        packed.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // contiguous: one copy
+    }
+
     /// Removes a field if present.
-    public mutating func remove(_ key: String) { fields.removeAll { $0.key == key } }
+    public mutating func remove(_ key: String) {
+        var key = key
+        guard let found = key.withUTF8({ locate($0) }) else { return }
+        packed.removeSubrange(found.field)
+        count -= 1
+    }
 
     /// `action`, `open` when absent.
-    public var action: EventAction { self["action"].flatMap(EventAction.init(rawValue:)) ?? .open }
+    public var action: EventAction {
+        withValue("action") { value in
+            guard let value else { return .open }
+            return EventAction(rawValue: String(decoding: value, as: UTF8.self)) ?? .open
+        }
+    }
     /// The reporter's incident key.
     public var id: String? { self["id"] }
     /// `fault`, `complaint`, `media`, …
     public var kind: String? { self["kind"] }
     /// 1 = most serious.
-    public var severity: Int? { self["severity"].flatMap { Int($0) } }
+    public var severity: Int? {
+        withValue("severity") { value in
+            // Digits only, as the parser checks; anything else is read the slow way.
+            guard let value, !value.isEmpty, value.count <= 18 else { return value.flatMap { Int(String(decoding: $0, as: UTF8.self)) } }
+            var number = 0
+            for byte in value {
+                guard byte >= 0x30 && byte <= 0x39 else { return Int(String(decoding: value, as: UTF8.self)) }
+                number = number * 10 + Int(byte - 0x30)
+            }
+            return number
+        }
+    }
     /// One line: what was seen.
     public var summary: String? { self["summary"] }
     /// When it happened, if the sender said.
@@ -70,7 +246,17 @@ public struct Event: Hashable, Sendable {
     /// These fields merged over `self`: values in `newer` win, new keys are appended.
     public func merging(_ newer: Event) -> Event {
         var merged = self
-        for field in newer.fields { merged.set(field.key, field.value) }
+        newer.forEachField { key, value in
+            var field = PackedWriter(capacity: key.count + value.count + 4)
+            field.raw(key)
+            field.raw(value)
+            if let found = merged.locate(key) {
+                merged.packed.replaceSubrange(found.field, with: field.bytes)
+            } else {
+                merged.packed.append(contentsOf: field.bytes)
+                merged.count += 1
+            }
+        }
         return merged
     }
 
@@ -83,37 +269,45 @@ public struct Event: Hashable, Sendable {
 
     /// Appends `logfmt` as UTF-8.
     public func appendLogfmt(to out: inout [UInt8]) {
-        var size = fields.count
-        for field in fields { size += field.key.utf8.count + field.value.utf8.count + 2 }
-        out.reserveCapacity(out.count + size)
-        for (index, field) in fields.enumerated() {
-            if index > 0 { out.append(0x20) }
-            var key = field.key
-            key.withUTF8 { out.append(contentsOf: $0) }
+        out.reserveCapacity(out.count + packed.count + 2 * count)
+        var first = true
+        forEachField { key, value in
+            if !first { out.append(0x20) }
+            first = false
+            out.append(contentsOf: key)
             out.append(0x3D)
-            Event.appendLogfmtQuoted(field.value, to: &out)
+            Event.appendLogfmtQuoted(value, to: &out)
         }
     }
 
     /// A logfmt value: bare when it can be, else in double quotes with `\"` and `\\`.
     public static func logfmtQuoted(_ value: String) -> String {
         var out: [UInt8] = []
-        appendLogfmtQuoted(value, to: &out)
+        var value = value
+        value.withUTF8 { appendLogfmtQuoted($0, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `logfmtQuoted(value)` as UTF-8 (the quoted characters are ASCII, so bytes do).
+    /// Appends `logfmtQuoted(value)` as UTF-8.
     public static func appendLogfmtQuoted(_ value: String, to out: inout [UInt8]) {
         var value = value
-        value.withUTF8 { utf8 in
-            let needsQuotes = utf8.isEmpty || utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3D }
-            guard needsQuotes else { return out.append(contentsOf: utf8) }
-            out.append(0x22)
-            for byte in utf8 {
-                if byte == 0x22 || byte == 0x5C { out.append(0x5C) }
-                out.append(byte)
-            }
-            out.append(0x22)
+        value.withUTF8 { appendLogfmtQuoted($0, to: &out) }
+    }
+
+    /// Appends `logfmtQuoted` of these UTF-8 bytes (the quoted characters are ASCII, so
+    /// bytes do).
+    static func appendLogfmtQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var needsQuotes = utf8.isEmpty
+        for byte in utf8 where byte <= 0x5C && (byte == 0x20 || byte == 0x09 || byte == 0x22 || byte == 0x5C || byte == 0x3D) {
+            needsQuotes = true
+            break
         }
+        guard needsQuotes else { return out.append(contentsOf: utf8) }
+        out.append(0x22)
+        for byte in utf8 {
+            if byte == 0x22 || byte == 0x5C { out.append(0x5C) }
+            out.append(byte)
+        }
+        out.append(0x22)
     }
 }

@@ -26,7 +26,7 @@ public enum EventParser {
         let raw: [RawField]
         if bytes[start] == UInt8(ascii: "{") {
             var reader = JSONLineReader(bytes: bytes, position: start)
-            raw = try reader.readObject().map { RawField(key: $0.key, value: .bytes($0.value)) }
+            raw = try reader.readObject().map { RawField(key: .bytes(Array($0.key.utf8)), value: .bytes($0.value)) }
         } else {
             var reader = LogfmtReader(bytes: bytes, position: start)
             raw = try reader.readFields()
@@ -39,7 +39,8 @@ public enum EventParser {
     public static func trusted(logfmt line: String) -> Event? {
         var copy = line
         return copy.withUTF8 { bytes -> Event? in
-            var fields: [EventField] = []
+            var event = Event(packed: [], count: 0)
+            event.reservePacked(bytes.count + 8)
             var i = 0
             let n = bytes.count
             while i < n {
@@ -48,9 +49,8 @@ public enum EventParser {
                 let keyStart = i
                 while i < n, bytes[i] != 0x3D { i += 1 }
                 guard i < n else { return nil }
-                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<i]), as: UTF8.self)
+                let key = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[keyStart..<i])
                 i += 1
-                let value: String
                 if i < n, bytes[i] == 0x22 {
                     i += 1
                     var unescaped: [UInt8] = []
@@ -61,15 +61,14 @@ public enum EventParser {
                     }
                     guard i < n else { return nil }
                     i += 1
-                    value = String(decoding: unescaped, as: UTF8.self)
+                    unescaped.withUnsafeBytes { event.appendNew(key: key, value: $0) }
                 } else {
                     let valueStart = i
                     while i < n, bytes[i] != 0x20 { i += 1 }
-                    value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<i]), as: UTF8.self)
+                    event.appendNew(key: key, value: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[valueStart..<i]))
                 }
-                fields.append(EventField(key, value))
             }
-            return Event(fields: fields)
+            return event
         }
     }
 
@@ -83,7 +82,7 @@ public enum EventParser {
             }
             let key = String(argument[..<equals])
             try checkKey(Array(key.utf8))
-            raw.append(RawField(key: key, value: .bytes(Array(argument[argument.index(after: equals)...].utf8))))
+            raw.append(RawField(key: .bytes(Array(key.utf8)), value: .bytes(Array(argument[argument.index(after: equals)...].utf8))))
         }
         guard !raw.isEmpty else { throw EventError(field: nil, "no fields: give FIELD=VALUE pairs, e.g. kind=fault severity=2") }
         return try validate(raw, line: UnsafeRawBufferPointer(start: nil, count: 0), now: now)
@@ -127,27 +126,34 @@ public enum EventParser {
         guard raw.count <= EventLimits.maxFields else {
             throw EventError(field: nil, "\(raw.count) fields; the limit is \(EventLimits.maxFields)")
         }
-        var fields: [EventField] = []
-        fields.reserveCapacity(raw.count)
-        for field in raw {
-            let key = field.key
-            // At most maxFields keys: a linear scan beats hashing them into a set.
-            guard !fields.contains(where: { $0.key == key }) else { throw EventError(field: key, "\(key) is given twice") }
-            let value = try field.withValueBytes(in: line) { (bytes) throws(EventError) -> String in try checkedValue(bytes, key: key) }
-            fields.append(EventField(key, value))
+        var event = Event(packed: [], count: 0)
+        event.reservePacked(line.count + 2 * raw.count)
+        for (index, field) in raw.enumerated() {
+            try field.withKeyBytes(in: line) { (key) throws(EventError) in
+                // At most maxFields keys: a linear scan beats hashing them into a set.
+                for earlier in raw[..<index] where earlier.withKeyBytes(in: line, { $0.elementsEqual(key) }) {
+                    let name = field.keyText(in: line)
+                    throw EventError(field: name, "\(name) is given twice")
+                }
+                try field.withValueBytes(in: line) { (bytes) throws(EventError) in
+                    try checkValue(bytes, key: { field.keyText(in: line) })
+                    event.appendNew(key: key, value: bytes)
+                }
+            }
         }
-        let event = Event(fields: fields)
         try checkMeanings(event, now: now)
         return event
     }
 
-    static func checkedValue(_ bytes: UnsafeRawBufferPointer, key: String) throws(EventError) -> String {
+    /// Checks a value's bytes: UTF-8, with no control character but tab.
+    static func checkValue(_ bytes: UnsafeRawBufferPointer, key name: () -> String) throws(EventError) {
         var previous: UInt8 = 0
         var isASCII = true
         for byte in bytes {
             let isC0 = (byte < 0x20 && byte != 0x09) || byte == 0x7F
             let isC1 = previous == 0xC2 && byte >= 0x80 && byte <= 0x9F
             if isC0 || isC1 {
+                let key = name()
                 throw EventError(
                     field: key,
                     "\(key) contains the control character U+\(FieldText.hex4(UInt32(byte))); only tab is allowed")
@@ -155,56 +161,92 @@ public enum EventParser {
             if byte >= 0x80 { isASCII = false }
             previous = byte
         }
-        // `String(decoding:)` puts U+FFFD in place of what is not UTF-8 (overlong forms,
-        // surrogates, stray bytes), so a value that is not comes out different from its
-        // bytes. (`String(validating:)` does the same check, but through generic code that
-        // cost ~1,000 instructions a value.)
-        var value = String(decoding: bytes, as: UTF8.self)
-        guard isASCII || value.withUTF8({ $0.elementsEqual(bytes) }) else {
+        guard isASCII || isUTF8(bytes) else {
+            let key = name()
             throw EventError(field: key, "\(key) is not valid UTF-8")
         }
-        return value
     }
 
+    /// Whether the bytes are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+    /// U+10FFFF, no sequence cut short).
+    static func isUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var scalar: UInt32
+            switch lead {
+            case 0xC2...0xDF: (length, scalar) = (2, UInt32(lead & 0x1F))
+            case 0xE0...0xEF: (length, scalar) = (3, UInt32(lead & 0x0F))
+            case 0xF0...0xF4: (length, scalar) = (4, UInt32(lead & 0x07))
+            default: return false  // a stray continuation byte, an overlong 2-byte lead, or past U+10FFFF
+            }
+            guard i + length <= n else { return false }
+            for j in 1..<length {
+                let next = bytes[i + j]
+                guard next & 0xC0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(next & 0x3F)
+            }
+            switch length {
+            case 3 where scalar < 0x800 || (scalar >= 0xD800 && scalar <= 0xDFFF): return false
+            case 4 where scalar < 0x10000 || scalar > 0x10FFFF: return false
+            default: break
+            }
+            i += length
+        }
+        return true
+    }
+
+    /// Checks the fields with a meaning, on their bytes (a string is made only for a
+    /// message or a time to parse).
     private static func checkMeanings(_ event: Event, now: Timestamp) throws(EventError) {
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         var action = EventAction.open
-        if let text = event["action"] {
-            guard let parsed = EventAction(rawValue: text) else {
-                throw EventError(field: "action", "action must be open, ack, resolve or note, got \"\(FieldText.quoted(text))\"")
+        if let value = event.valueBytes("action") {
+            guard let parsed = EventAction(rawValue: text(value)) else {
+                throw EventError(field: "action", "action must be open, ack, resolve or note, got \"\(FieldText.quoted(text(value)))\"")
             }
             action = parsed
         }
-        if let id = event["id"] {
+        if let id = event.valueBytes("id") {
             guard !id.isEmpty else { throw EventError(field: "id", "id must not be empty") }
-            guard id.utf8.count <= EventLimits.maxIDBytes else {
-                throw EventError(field: "id", "id is \(id.utf8.count) bytes; the limit is \(EventLimits.maxIDBytes)")
+            guard id.count <= EventLimits.maxIDBytes else {
+                throw EventError(field: "id", "id is \(id.count) bytes; the limit is \(EventLimits.maxIDBytes)")
             }
         } else if action != .open {
             throw EventError(field: "id", "id is required for action=\(action.rawValue)")
         }
-        if let kind = event["kind"] {
+        if let kind = event.valueBytes("kind") {
             let isWord =
                 !kind.isEmpty
-                && kind.utf8.allSatisfy {
+                && kind.allSatisfy {
                     ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
                         || $0 == 0x2D || $0 == 0x5F
                 }
             guard isWord else {
                 throw EventError(
                     field: "kind",
-                    "kind must be a word (letters, digits, '-', '_'), got \"\(FieldText.quoted(kind))\"")
+                    "kind must be a word (letters, digits, '-', '_'), got \"\(FieldText.quoted(text(kind)))\"")
             }
         } else if action == .open {
             throw EventError(field: "kind", "kind is required to open an incident (e.g. kind=fault)")
         }
-        if let severity = event["severity"] {
-            guard (Int(severity) ?? -1) >= 0, severity.utf8.first != 0x2B else {
+        if let severity = event.valueBytes("severity") {
+            // Plain digits are the usual case; anything else is read as an integer the slow way.
+            let isDigits = !severity.isEmpty && severity.count <= 18 && severity.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            guard isDigits || ((Int(text(severity)) ?? -1) >= 0 && severity.first != 0x2B) else {
                 throw EventError(
                     field: "severity",
-                    "severity must be an integer, got \"\(FieldText.quoted(severity))\"")
+                    "severity must be an integer, got \"\(FieldText.quoted(text(severity)))\"")
             }
         }
-        if let at = event["at"] {
+        if let value = event.valueBytes("at") {
+            let at = text(value)
             guard let time = parseTime(at) else {
                 throw EventError(
                     field: "at",

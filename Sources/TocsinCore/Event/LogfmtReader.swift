@@ -8,6 +8,7 @@ struct LogfmtReader {
 
     mutating func readFields() throws(EventError) -> [RawField] {
         var fields: [RawField] = []
+        fields.reserveCapacity(8)
         while true {
             skipBlanks()
             guard position < bytes.count else { return fields }
@@ -16,22 +17,26 @@ struct LogfmtReader {
             }
             let keyStart = position
             while position < bytes.count, bytes[position] != 0x3D, !isBlank(bytes[position]) { position += 1 }
-            let keyBytes = UnsafeRawBufferPointer(rebasing: bytes[keyStart..<position])
-            try EventParser.checkKey(keyBytes)
-            let key = String(decoding: keyBytes, as: UTF8.self)
+            let keySpan = keyStart..<position
+            try EventParser.checkKey(UnsafeRawBufferPointer(rebasing: bytes[keySpan]))
             guard position < bytes.count, bytes[position] == 0x3D else {
+                let key = name(keySpan)
                 throw EventError(field: key, "\(key) has no value: write \(key)=VALUE")
             }
             position += 1
-            fields.append(RawField(key: key, value: try readValue(key: key)))
+            fields.append(RawField(key: .span(keySpan), value: try readValue(keySpan: keySpan)))
         }
     }
 
-    private mutating func readValue(key: String) throws(EventError) -> RawField.Value {
+    /// A key as text, for a message.
+    private func name(_ span: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[span]), as: UTF8.self) }
+
+    private mutating func readValue(keySpan: Range<Int>) throws(EventError) -> RawField.Bytes {
         guard position < bytes.count, bytes[position] == 0x22 else {
             let start = position
             while position < bytes.count, !isBlank(bytes[position]) {
                 if bytes[position] == 0x22 {
+                    let key = name(keySpan)
                     throw EventError(field: key, "\(key): a value containing '\"' must be in double quotes, with \\\" for the quote")
                 }
                 position += 1
@@ -48,6 +53,7 @@ struct LogfmtReader {
             switch byte {
             case 0x22:
                 guard position == bytes.count || isBlank(bytes[position]) else {
+                    let key = name(keySpan)
                     throw EventError(field: key, "\(key): expected a space after the closing quote")
                 }
                 return unescaped.map { .bytes($0) } ?? .span(start..<position - 1)
@@ -59,6 +65,7 @@ struct LogfmtReader {
                 unescaped?.append(byte)
             }
         }
+        let key = name(keySpan)
         throw EventError(field: key, "\(key): the quoted value has no closing '\"'")
     }
 

@@ -34,20 +34,21 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the event satisfies this condition. A missing field satisfies only `!=` and `!~`.
     public func matches(_ event: Event) -> Bool {
-        guard let value = event[field] else { return op == .notEqual || op == .notMatches }
+        // `=`, `!=` and the comparisons read the value's bytes: every incident is matched, and
+        // most conditions are these.
         switch op {
-        case .equal: return values.contains(value)
-        case .notEqual: return !values.contains(value)
+        case .equal: return event.has(field, equalToAnyOf: values)
+        case .notEqual: return !event.has(field, equalToAnyOf: values)
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            guard let limit = number, let actual = Double(value) else { return false }
+            guard let limit = number, let actual = event.number(field) else { return false }
             switch op {
             case .less: return actual < limit
             case .lessOrEqual: return actual <= limit
             case .greater: return actual > limit
             default: return actual >= limit
             }
-        case .matches: return pattern?.matches(value) ?? false
-        case .notMatches: return !(pattern?.matches(value) ?? false)
+        case .matches: return event[field].map { pattern?.matches($0) ?? false } ?? false
+        case .notMatches: return !(event[field].map { pattern?.matches($0) ?? false } ?? false)
         }
     }
 

@@ -118,6 +118,18 @@ struct PackedReader {
 
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
 
+    /// Where the next length-prefixed string lies, passed over without making it.
+    mutating func span() -> Range<Int> {
+        let count = varint()
+        guard count <= UInt64(bytes.count - position) else {
+            markOverrun()
+            return position..<position
+        }
+        let start = position
+        position += Int(count)
+        return start..<position
+    }
+
     /// Passes over a string without making it.
     mutating func skipString() {
         let count = varint()
