@@ -34,4 +34,48 @@ struct StoreWriteTests {
         #expect(stored.threadRoot == "<s1.7@tocsin>")
         #expect(stored.summary == "取款机吞卡")
     }
+
+    @Test("a round of 75 new incidents, each saved again and updated in the batch: every row as last written, the timeline in order")
+    func manyRowsInOneBatch() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let batch = StoreBatch()
+        for n in 1...75 {
+            let id = "终端-\(n)"
+            var incident = Incident(
+                number: IncidentNumber(Int64(n)), id: id, fields: Event(fields: [EventField("id", id), EventField("kind", "fault")]),
+                began: Timestamp(milliseconds: 1_000), opened: Timestamp(milliseconds: 1_000))
+            batch.save(incident, fieldsText: incident.fields.logfmt)
+            batch.appendTimeline(incident: incident.number, at: Timestamp(milliseconds: 1_000), what: "accepted", detail: "open \(n)")
+            if n.isMultiple(of: 3) {  // saved again in the same batch: the later row wins
+                incident.count = 2
+                batch.save(incident)
+            }
+            if n.isMultiple(of: 5) {  // a progress update right after its insert, in the same batch
+                incident.firedSteps = 1
+                incident.told = [ContactName("centre-manager")]
+                batch.saveProgress(incident)
+                batch.appendStepFired(incident: incident.number, at: Timestamp(milliseconds: 2_000), label: "1", contacts: incident.told)
+            }
+        }
+        try store.begin()
+        try store.apply(batch)
+        try store.commit()
+        for n in 1...75 {
+            let stored = try #require(try store.incident(matching: "终端-\(n)"))
+            #expect(stored.count == (n.isMultiple(of: 3) ? 2 : 1))
+            #expect(stored.firedSteps == (n.isMultiple(of: 5) ? 1 : 0))
+            #expect(stored.kind == "fault")
+            let timeline = try store.timeline(stored.number)
+            #expect(timeline.map(\.detail) == ["open \(n)"] + (n.isMultiple(of: 5) ? ["1: centre-manager"] : []))
+        }
+        let db = try SQLiteDatabase(path: store.path, readOnly: true)
+        #expect(try db.scalar("SELECT COUNT(*) FROM incidents") == 75)
+        // seq follows the order the rows were recorded in
+        let order = try db.statement("SELECT incident FROM timeline WHERE what = 'accepted' ORDER BY seq")
+        var numbers: [Int64] = []
+        while try order.step() { numbers.append(order.int64(0)) }
+        #expect(numbers == Array(1...75))
+    }
 }

@@ -208,6 +208,9 @@ final class Statement {
         value.withUnsafeBytes { stage(index, $0, isBlob: false) }
     }
 
+    /// Binds parameter `index` to text given as borrowed UTF-8 bytes (staged: copied here).
+    func bind(_ index: Int32, utf8 value: UnsafeRawBufferPointer) { stage(index, value, isBlob: false) }
+
     /// Binds parameter `index` to a blob, NULL when empty.
     func bind(_ index: Int32, blob value: [UInt8]) {
         if value.isEmpty { sqlite3_bind_null(raw, index); return }

@@ -16,6 +16,30 @@ public final class Store {
     let db: SQLiteDatabase
     /// Bytes a write puts together before binding them (an incident's fields as logfmt).
     private var scratch: [UInt8] = []
+    /// Incident rows and timeline rows waiting for their multi-row `INSERT` (`Store.apply`
+    /// writes them `MultiRowInsert.maxRows` at a time).
+    private var pendingIncidents: [(incident: Incident, fieldsText: String?)] = []
+    private var pendingTimeline: [PendingTimelineRow] = []
+    /// The pending timeline rows' details, one after another.
+    private var pendingDetails: [UInt8] = []
+    private let incidentRows = MultiRowInsert(
+        head: """
+            INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
+                repeats_sent, began, opened, last_seen, count, acked_at, acked_by, resolved_at, resolved_by, cause,
+                told, thread_root, fields) VALUES
+            """ + " ",
+        columns: 22,
+        tail: """
+
+            ON CONFLICT(number) DO UPDATE SET state=excluded.state, kind=excluded.kind, severity=excluded.severity,
+                summary=excluded.summary, rule=excluded.rule, schedule_digest=excluded.schedule_digest,
+                fired_steps=excluded.fired_steps, repeats_sent=excluded.repeats_sent, last_seen=excluded.last_seen,
+                count=excluded.count, acked_at=excluded.acked_at, acked_by=excluded.acked_by,
+                resolved_at=excluded.resolved_at, resolved_by=excluded.resolved_by, cause=excluded.cause,
+                told=excluded.told, thread_root=excluded.thread_root, fields=excluded.fields
+            """)
+    private let timelineRows = MultiRowInsert(
+        head: "INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES ", columns: 7)
     /// The database path.
     public var path: String { db.path }
 
@@ -105,51 +129,66 @@ public final class Store {
     /// Writes an incident's whole current state; `fieldsText` is `incident.fields.logfmt`
     /// when the caller has it already.
     public func save(_ incident: Incident, fieldsText: String? = nil) throws(StoreError) {
-        let s = try db.hot(
-            """
-            INSERT INTO incidents (number, id, state, kind, severity, summary, rule, schedule_digest, fired_steps,
-                repeats_sent, began, opened, last_seen, count, acked_at, acked_by, resolved_at, resolved_by, cause,
-                told, thread_root, fields)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            ON CONFLICT(number) DO UPDATE SET state=excluded.state, kind=excluded.kind, severity=excluded.severity,
-                summary=excluded.summary, rule=excluded.rule, schedule_digest=excluded.schedule_digest,
-                fired_steps=excluded.fired_steps, repeats_sent=excluded.repeats_sent, last_seen=excluded.last_seen,
-                count=excluded.count, acked_at=excluded.acked_at, acked_by=excluded.acked_by,
-                resolved_at=excluded.resolved_at, resolved_by=excluded.resolved_by, cause=excluded.cause,
-                told=excluded.told, thread_root=excluded.thread_root, fields=excluded.fields
-            """
-        )
-        s.bind(1, incident.number.value)
-        s.bind(2, incident.id)
-        s.bind(3, incident.state.rawValue)
-        s.bind(4, incident.kind)
-        s.bind(5, incident.severity.map(Int64.init))
-        s.bind(6, incident.summary)
-        s.bind(7, incident.rule?.rawValue)
-        s.bind(8, incident.scheduleDigest)
-        s.bind(9, Int64(bitPattern: incident.firedSteps))
-        s.bind(10, Int64(incident.repeatsSent))
-        s.bind(11, incident.began.milliseconds)
-        s.bind(12, incident.opened.milliseconds)
-        s.bind(13, incident.lastSeen.milliseconds)
-        s.bind(14, Int64(incident.count))
-        s.bind(15, incident.ackedAt?.milliseconds)
-        s.bind(16, incident.ackedBy)
-        s.bind(17, incident.resolvedAt?.milliseconds)
-        s.bind(18, incident.resolvedBy)
-        s.bind(19, incident.cause)
+        try queueSave(incident, fieldsText: fieldsText)
+        try flushIncidents()
+    }
+
+    /// `save`, written with the next ones in one `INSERT` (`flushIncidents`).
+    func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
+        pendingIncidents.append((incident, fieldsText))
+        if pendingIncidents.count == MultiRowInsert.maxRows { try flushIncidents() }
+    }
+
+    /// Writes the incidents `queueSave` holds.
+    func flushIncidents() throws(StoreError) {
+        guard !pendingIncidents.isEmpty else { return }
+        let s = try incidentRows.statement(rows: pendingIncidents.count, in: db)
+        for (row, pending) in pendingIncidents.enumerated() {
+            bind(pending.incident, fieldsText: pending.fieldsText, to: s, from: Int32(row) * incidentRows.columns)
+        }
+        pendingIncidents.removeAll(keepingCapacity: true)
+        try s.run()
+    }
+
+    /// Binds an incident's 22 columns as parameters `base + 1` … `base + 22`.
+    private func bind(_ incident: Incident, fieldsText: String?, to s: Statement, from base: Int32) {
+        s.bind(base + 1, incident.number.value)
+        s.bind(base + 2, incident.id)
+        s.bind(base + 3, incident.state.rawValue)
+        s.bind(base + 4, incident.kind)
+        s.bind(base + 5, incident.severity.map(Int64.init))
+        s.bind(base + 6, incident.summary)
+        s.bind(base + 7, incident.rule?.rawValue)
+        s.bind(base + 8, incident.scheduleDigest)
+        s.bind(base + 9, Int64(bitPattern: incident.firedSteps))
+        s.bind(base + 10, Int64(incident.repeatsSent))
+        s.bind(base + 11, incident.began.milliseconds)
+        s.bind(base + 12, incident.opened.milliseconds)
+        s.bind(base + 13, incident.lastSeen.milliseconds)
+        s.bind(base + 14, Int64(incident.count))
+        s.bind(base + 15, incident.ackedAt?.milliseconds)
+        s.bind(base + 16, incident.ackedBy)
+        s.bind(base + 17, incident.resolvedAt?.milliseconds)
+        s.bind(base + 18, incident.resolvedBy)
+        s.bind(base + 19, incident.cause)
         scratch.removeAll(keepingCapacity: true)
         Store.appendNames(incident.told, to: &scratch)
-        s.bind(20, utf8: scratch)  // staged (copied) here, so the scratch is free again below
-        s.bind(21, incident.threadRoot)
+        s.bind(base + 20, utf8: scratch)  // staged (copied) here, so the scratch is free again below
+        s.bind(base + 21, incident.threadRoot)
         if let fieldsText {
-            s.bind(22, fieldsText)
+            s.bind(base + 22, fieldsText)
         } else {
             scratch.removeAll(keepingCapacity: true)
             incident.fields.appendLogfmt(to: &scratch)
-            s.bind(22, utf8: scratch)
+            s.bind(base + 22, utf8: scratch)
         }
-        try s.run()
+    }
+
+    /// Forgets rows queued for a transaction that failed.
+    func discardPending() {
+        pendingIncidents.removeAll(keepingCapacity: true)
+        pendingTimeline.removeAll(keepingCapacity: true)
+        pendingDetails.removeAll(keepingCapacity: true)
     }
 
     /// Writes what a step firing changes in an incident (see `StoreBatch.saveProgress`).
@@ -212,35 +251,55 @@ public final class Store {
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil,
         uid: UInt32? = nil, pid: Int32? = nil
     ) throws(StoreError) {
-        let s = try timelineInsert(incident: incident, at: at, what: what, source: source, uid: uid, pid: pid)
-        s.bind(4, detail)
-        try s.run()
+        try queueTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
+        try flushTimeline()
     }
 
-    /// Appends a fired step's timeline row, `"LABEL: CONTACT CONTACT"`, its text put together
+    /// `appendTimeline`, written with the next ones in one `INSERT` (`flushTimeline`).
+    func queueTimeline(
+        incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?
+    ) throws(StoreError) {
+        let start = pendingDetails.count
+        pendingDetails.append(contentsOf: detail.utf8)
+        try queueTimeline(PendingTimelineRow(
+            incident: incident, at: at, what: what, detail: start..<pendingDetails.count, source: source, uid: uid, pid: pid))
+    }
+
+    /// Queues a fired step's timeline row, `"LABEL: CONTACT CONTACT"`, its text put together
     /// here, off the event loop.
-    func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: label.utf8)
-        scratch.append(contentsOf: ": ".utf8)
-        Store.appendNames(contacts, to: &scratch)
-        let s = try timelineInsert(incident: incident, at: at, what: "step", source: nil, uid: nil, pid: nil)
-        s.bind(4, utf8: scratch)
-        try s.run()
+    func queueStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
+        let start = pendingDetails.count
+        pendingDetails.append(contentsOf: label.utf8)
+        pendingDetails.append(contentsOf: ": ".utf8)
+        Store.appendNames(contacts, to: &pendingDetails)
+        try queueTimeline(PendingTimelineRow(
+            incident: incident, at: at, what: "step", detail: start..<pendingDetails.count, source: nil, uid: nil, pid: nil))
     }
 
-    /// The timeline `INSERT`, bound but for its detail (parameter 4).
-    private func timelineInsert(
-        incident: IncidentNumber?, at: Timestamp, what: String, source: String?, uid: UInt32?, pid: Int32?
-    ) throws(StoreError) -> Statement {
-        let s = try db.hot("INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES (?,?,?,?,?,?,?)")
-        s.bind(1, incident?.value)
-        s.bind(2, at.milliseconds)
-        s.bind(3, what)
-        s.bind(5, source)
-        s.bind(6, uid.map(Int64.init))
-        s.bind(7, pid.map(Int64.init))
-        return s
+    private func queueTimeline(_ row: PendingTimelineRow) throws(StoreError) {
+        pendingTimeline.append(row)
+        if pendingTimeline.count == MultiRowInsert.maxRows { try flushTimeline() }
+    }
+
+    /// Writes the timeline rows queued, in order.
+    func flushTimeline() throws(StoreError) {
+        guard !pendingTimeline.isEmpty else { return }
+        let s = try timelineRows.statement(rows: pendingTimeline.count, in: db)
+        pendingDetails.withUnsafeBytes { details in
+            for (index, row) in pendingTimeline.enumerated() {
+                let base = Int32(index) * timelineRows.columns
+                s.bind(base + 1, row.incident?.value)
+                s.bind(base + 2, row.at.milliseconds)
+                s.bind(base + 3, row.what)
+                s.bind(base + 4, utf8: UnsafeRawBufferPointer(rebasing: details[row.detail]))
+                s.bind(base + 5, row.source)
+                s.bind(base + 6, row.uid.map(Int64.init))
+                s.bind(base + 7, row.pid.map(Int64.init))
+            }
+        }
+        pendingTimeline.removeAll(keepingCapacity: true)
+        pendingDetails.removeAll(keepingCapacity: true)
+        try s.run()
     }
 
     /// Contact names as stored (`told`, a step's detail): separated by one space.
@@ -482,4 +541,16 @@ public final class Store {
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+/// A timeline row waiting for `Store.flushTimeline`; its detail is a range of the store's
+/// pending detail bytes.
+struct PendingTimelineRow {
+    var incident: IncidentNumber?
+    var at: Timestamp
+    var what: String
+    var detail: Range<Int>
+    var source: String?
+    var uid: UInt32?
+    var pid: Int32?
 }

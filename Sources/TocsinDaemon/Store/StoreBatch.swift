@@ -123,28 +123,47 @@ final class StoreBatch {
 extension Store {
     /// Carries out a batch's writes, in order, inside the caller's transaction, emptying it.
     /// Each operation is moved out rather than copied: a storm's batch holds thousands of
-    /// messages, whose strings a copy would each retain and release again.
+    /// messages, whose strings a copy would each retain and release again. Incident and
+    /// timeline rows are written `MultiRowInsert.maxRows` at a time: queued incident rows go
+    /// in before any other write (which might touch them), timeline rows (which nothing else
+    /// touches) at the end.
     func apply(_ batch: StoreBatch) throws(StoreError) {
-        for index in batch.operations.indices {
-            let operation = batch.take(index)
-            switch operation {
-            case .incident(let incident, let fieldsText): try save(incident, fieldsText: fieldsText)
-            case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
-                try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
-            case .stepFired(let number, let at, let label, let contacts):
-                try appendStepFired(incident: number, at: at, label: label, contacts: contacts)
-            case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
-                try appendTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
-            case .outbox(let item): try saveOutbox(item)
-            case .held(let key, let releaseAt, let chunk): try saveHeld(key, releaseAt: releaseAt, messages: batch.chunks[chunk])
-            case .released(let release): try deleteHeld(release)
-            case .sent(let id, let at, let attempts): try markSent(id, at: at, attempts: attempts)
-            case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
-            case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
-            case .report(let time, let at): try recordReport(time: time, at: at)
-            case .meta(let key, let value): try setMeta(key, value)
-            case .done: break
+        do {
+            for index in batch.operations.indices {
+                let operation = batch.take(index)
+                switch operation {
+                case .incident(let incident, let fieldsText): try queueSave(incident, fieldsText: fieldsText)
+                case .stepFired(let number, let at, let label, let contacts):
+                    try queueStepFired(incident: number, at: at, label: label, contacts: contacts)
+                case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
+                    try queueTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
+                default:
+                    try flushIncidents()
+                    try applyOther(operation, batch: batch)
+                }
             }
+            try flushIncidents()
+            try flushTimeline()
+        } catch {
+            discardPending()
+            throw error
+        }
+    }
+
+    /// An operation that is not a queued row.
+    private func applyOther(_ operation: StoreBatch.Operation, batch: StoreBatch) throws(StoreError) {
+        switch operation {
+        case .incident, .stepFired, .timeline, .done: break
+        case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
+            try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
+        case .outbox(let item): try saveOutbox(item)
+        case .held(let key, let releaseAt, let chunk): try saveHeld(key, releaseAt: releaseAt, messages: batch.chunks[chunk])
+        case .released(let release): try deleteHeld(release)
+        case .sent(let id, let at, let attempts): try markSent(id, at: at, attempts: attempts)
+        case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
+        case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
+        case .report(let time, let at): try recordReport(time: time, at: at)
+        case .meta(let key, let value): try setMeta(key, value)
         }
     }
 }
