@@ -145,4 +145,25 @@ struct ComposedMessageTests {
         #expect(h.sent[0].subject == "[故障 2级] 核心系统无法登录 — 30m 未恢复 #1 f 1 open - {x}")
         #expect(h.sent[0].body.hasPrefix("开始：2026-11-23 01:00 期限：2026-11-23 01:30\n"))
     }
+
+    @Test("step Message-IDs: prefix.number.rule.s1|r3.contact@domain, only ASCII letters, digits and -_. kept")
+    func stepMessageIDs() {
+        let composer = MessageComposer(idPrefix: "tocsin.9f3a", idDomain: "branch-001.example")
+        func firing(index: Int?, repeatNumber: Int?) -> StepFiring {
+            StepFiring(index: index, repeatNumber: repeatNumber, label: "", contacts: [], deadline: Timestamp(milliseconds: 0))
+        }
+        let step = composer.stepMessageID(
+            IncidentNumber(1_204_567), rule: RuleName("fault-major"), firing: firing(index: 1, repeatNumber: nil),
+            contact: ContactName("centre-manager"))
+        #expect(step == "tocsin.9f3a.1204567.fault-major.s2.centre-manager@branch-001.example")
+        let repeated = composer.stepMessageID(
+            IncidentNumber(7), rule: RuleName("投诉-urgent"), firing: firing(index: nil, repeatNumber: 12), contact: ContactName("值班 经理 ops"))
+        #expect(repeated == composer.messageID("7", "投诉-urgent", "r12", "值班 经理 ops"))
+        #expect(repeated == "tocsin.9f3a.7.-urgent.r12.ops@branch-001.example")
+        for number in [1, 9, 10, 99, 100, 123_456_789_012] as [Int64] {
+            #expect(
+                composer.stepMessageID(IncidentNumber(number), rule: RuleName("r"), firing: firing(index: 0, repeatNumber: nil), contact: ContactName("c"))
+                    == composer.messageID(String(number), "r", "s1", "c"))
+        }
+    }
 }

@@ -24,14 +24,9 @@ public struct MessageComposer: Sendable {
             func keep(_ part: String) {
                 var part = part
                 part.withUTF8 { utf8 in  // a buffer walk, not the UTF-8 view's iterator
-                    for byte in utf8 {
-                        let kept =
-                            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                            || byte == 0x2D || byte == 0x5F || byte == 0x2E
-                        if kept {
-                            buffer[count] = byte
-                            count += 1
-                        }
+                    for byte in utf8 where MessageComposer.isKept(byte) {
+                        buffer[count] = byte
+                        count += 1
                     }
                 }
             }
@@ -49,6 +44,78 @@ public struct MessageComposer: Sendable {
             }
             return count
         }
+    }
+
+    /// `messageID(number, rule, tag, contact)` of a step (`s2`) or repeat (`r3`) message,
+    /// put together in a buffer on the stack without making the number or the tag first (a
+    /// storm makes 100,000 of these).
+    func stepMessageID(_ number: IncidentNumber, rule: RuleName, firing: StepFiring, contact: ContactName) -> String {
+        var prefix = idPrefix
+        var rule = rule.rawValue
+        var contact = contact.rawValue
+        var domain = idDomain
+        let capacity = prefix.utf8.count + rule.utf8.count + contact.utf8.count + domain.utf8.count + 2 * 20 + 6
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var writer = IDWriter(buffer: buffer)
+            prefix.withUTF8 { writer.keep($0) }
+            writer.put(0x2E)
+            writer.decimal(UInt64(max(number.value, 0)))
+            writer.put(0x2E)
+            rule.withUTF8 { writer.keep($0) }
+            writer.put(0x2E)
+            if let repeatNumber = firing.repeatNumber {
+                writer.put(0x72)  // r
+                writer.decimal(UInt64(max(repeatNumber, 0)))
+            } else {
+                writer.put(0x73)  // s
+                writer.decimal(UInt64((firing.index ?? 0) + 1))
+            }
+            writer.put(0x2E)
+            contact.withUTF8 { writer.keep($0) }
+            writer.put(0x40)
+            domain.withUTF8 { writer.copy($0) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writer.count]), as: UTF8.self)
+        }
+    }
+
+    /// Writes a Message-ID into a buffer large enough for it.
+    private struct IDWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func put(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
+        }
+
+        /// The bytes that may stand in a Message-ID.
+        mutating func keep(_ utf8: UnsafeBufferPointer<UInt8>) {
+            for byte in utf8 where MessageComposer.isKept(byte) { put(byte) }
+        }
+
+        mutating func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
+            for byte in utf8 { put(byte) }
+        }
+
+        mutating func decimal(_ value: UInt64) {
+            var digits: (UInt64, Int) = (value, 0)
+            var reversed: UInt64 = 0  // up to 19 digits, most significant last
+            repeat {
+                reversed = reversed &* 10 &+ digits.0 % 10
+                digits.0 /= 10
+                digits.1 += 1
+            } while digits.0 > 0
+            for _ in 0..<digits.1 {
+                put(0x30 + UInt8(reversed % 10))
+                reversed /= 10
+            }
+        }
+    }
+
+    /// Whether a byte survives into a Message-ID: ASCII letters, digits and `-_.`.
+    static func isKept(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x2D || byte == 0x5F || byte == 0x2E
     }
 
     /// The template values of an incident at `now`, for `{incident}`, `{age}`, …
@@ -84,12 +151,11 @@ public struct MessageComposer: Sendable {
         let subject =
             detail == .counted
             ? "" : rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
-        let stepTag = firing.repeatNumber.map { "r\($0)" } ?? "s\((firing.index ?? 0) + 1)"
         guard detail == .full else {
             // Joins a storm digest that already has its details: only the subject is read,
             // and past the digest's list not even that (`subject` is empty then).
             return OutboundMessage(
-                messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
+                messageID: stepMessageID(incident.number, rule: rule.name, firing: firing, contact: contact.name),
                 contact: contact.name, channel: contact.channel,
                 purpose: firing.repeatNumber == nil ? .step : .repeated, subject: subject, body: "",
                 inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
@@ -108,7 +174,7 @@ public struct MessageComposer: Sendable {
         if let next { facts.append(("Next", next)) }
         let body = compose(lead: lead, facts: facts, incident: incident)
         return OutboundMessage(
-            messageID: messageID(incident.number.description, rule.name.rawValue, stepTag, contact.name.rawValue),
+            messageID: stepMessageID(incident.number, rule: rule.name, firing: firing, contact: contact.name),
             contact: contact.name, channel: contact.channel,
             purpose: firing.repeatNumber == nil ? .step : .repeated, subject: subject, body: body,
             inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
