@@ -167,6 +167,11 @@ public struct EscalationEngine: Sendable {
     public mutating func tick(now: Timestamp, maxFirings: Int = .max) -> [EngineAction] {
         var actions = pendingRestoreActions
         pendingRestoreActions = []
+        if let earliest = timers.earliest, earliest <= now {
+            // A firing is usually two actions (the step, one message): room for a storm's
+            // slice at once, instead of the array growing and being copied as it fills.
+            actions.reserveCapacity(actions.count + 2 * min(maxFirings, timers.count))
+        }
         var taken = 0
         while taken < maxFirings, let entry = timers.popDue(now) {
             // An entry whose incident has since been rescheduled, acknowledged or resolved is

@@ -8,6 +8,7 @@ extension Daemon {
     func apply(
         _ actions: [EngineAction], now: Timestamp, source: EventSource?, event: (Event, String)? = nil, effects: inout RoundEffects
     ) throws(StoreError) {
+        if actions.count > 64 { batch.reserve(actions.count) }  // each action is an operation or two
         for index in actions.indices {
             switch actions[index] {  // borrowed in place: a storm's actions are not copied one by one
             case .opened(let incident):

@@ -41,6 +41,9 @@ final class StoreBatch {
 
     var isEmpty: Bool { operations.isEmpty }
 
+    /// Makes room for this many more operations (a storm's slice records thousands).
+    func reserve(_ count: Int) { operations.reserveCapacity(operations.count + count) }
+
     /// Moves operation `index` out, leaving `.done` in its place.
     func take(_ index: Int) -> Operation {
         var operation = Operation.done
