@@ -167,9 +167,10 @@ public struct EscalationEngine: Sendable {
     public mutating func tick(now: Timestamp, maxFirings: Int = .max) -> [EngineAction] {
         var actions = pendingRestoreActions
         pendingRestoreActions = []
-        if let earliest = timers.earliest, earliest <= now {
+        if maxFirings < .max, let earliest = timers.earliest, earliest <= now {
             // A firing is usually two actions (the step, one message): room for a storm's
-            // slice at once, instead of the array growing and being copied as it fills.
+            // slice at once, instead of the array growing and being copied as it fills. (An
+            // unsliced tick, a reload's, is not sized by every timer in the heap.)
             actions.reserveCapacity(actions.count + 2 * min(maxFirings, timers.count))
         }
         var taken = 0

@@ -183,7 +183,11 @@ extension IncidentCodec {
         out.varint(UInt64(c.repeatsSent))
         out.raw(c.rule)
         out.raw(c.id)
-        putLogfmtFields(c.fields, &out)
+        // Fields the store cannot read back (never written so) are packed as none, as
+        // `Store.incident(from:)` reads them.
+        let fields = EventParser.trusted(logfmt: c.fields) ?? Event(fields: [])
+        out.varint(UInt64(fields.count))
+        out.bytes.append(contentsOf: fields.packed)
         out.signed(c.opened)
         out.signed(c.lastSeen)
         out.varint(UInt64(c.count))
@@ -198,44 +202,5 @@ extension IncidentCodec {
         for name in names { out.raw(UnsafeBufferPointer(rebasing: name)) }
         out.raw(c.threadRoot)
         return out.bytes
-    }
-
-    /// The fields of a logfmt line this program wrote (`Event.logfmt`), as `encode` packs them.
-    private static func putLogfmtFields(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout PackedWriter) {
-        var pairs: [(key: Range<Int>, value: [UInt8]?, plain: Range<Int>)] = []
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            while i < n, bytes[i] == 0x20 { i += 1 }
-            guard i < n else { break }
-            let keyStart = i
-            while i < n, bytes[i] != 0x3D { i += 1 }
-            let key = keyStart..<i
-            i = min(i + 1, n)
-            if i < n, bytes[i] == 0x22 {
-                i += 1
-                var unescaped: [UInt8] = []
-                while i < n, bytes[i] != 0x22 {
-                    if bytes[i] == 0x5C, i + 1 < n { i += 1 }
-                    unescaped.append(bytes[i])
-                    i += 1
-                }
-                i += 1
-                pairs.append((key, unescaped, 0..<0))
-            } else {
-                let start = i
-                while i < n, bytes[i] != 0x20 { i += 1 }
-                pairs.append((key, nil, start..<i))
-            }
-        }
-        out.varint(UInt64(pairs.count))
-        for pair in pairs {
-            out.raw(UnsafeBufferPointer(rebasing: bytes[pair.key]))
-            if let value = pair.value {
-                value.withUnsafeBufferPointer { out.raw($0) }
-            } else {
-                out.raw(UnsafeBufferPointer(rebasing: bytes[pair.plain]))
-            }
-        }
     }
 }

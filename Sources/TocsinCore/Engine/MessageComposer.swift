@@ -15,66 +15,47 @@ public struct MessageComposer: Sendable {
         self.idDomain = idDomain
     }
 
+    /// `prefix.PART.PART…@domain`. Only ASCII letters, digits and "-_." of the parts survive:
+    /// a Message-ID is ASCII whatever the names.
     func messageID(_ parts: String...) -> String {
-        // Only ASCII letters, digits and "-_." survive: a Message-ID is ASCII whatever the names.
-        // Written straight into the string's storage (a storm makes 100,000 of them).
-        let capacity = idPrefix.utf8.count + parts.reduce(0) { $0 + $1.utf8.count + 1 } + 1 + idDomain.utf8.count
-        return String(unsafeUninitializedCapacity: capacity) { buffer in
-            var count = 0
-            func keep(_ part: String) {
-                var part = part
-                part.withUTF8 { utf8 in  // a buffer walk, not the UTF-8 view's iterator
-                    for byte in utf8 where MessageComposer.isKept(byte) {
-                        buffer[count] = byte
-                        count += 1
-                    }
-                }
-            }
-            keep(idPrefix)
+        var prefix = idPrefix
+        var domain = idDomain
+        let capacity = prefix.utf8.count + parts.reduce(0) { $0 + $1.utf8.count + 1 } + 1 + domain.utf8.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var id = IDWriter(buffer: buffer)
+            prefix.withUTF8 { id.keep($0) }
             for part in parts {
-                buffer[count] = 0x2E
-                count += 1
-                keep(part)
+                id.put(0x2E)
+                id.keep(part)
             }
-            buffer[count] = 0x40
-            count += 1
-            for byte in idDomain.utf8 {
-                buffer[count] = byte
-                count += 1
-            }
-            return count
+            return id.finish(domain: &domain)
         }
     }
 
     /// `messageID(number, rule, tag, contact)` of a step (`s2`) or repeat (`r3`) message,
-    /// put together in a buffer on the stack without making the number or the tag first (a
-    /// storm makes 100,000 of these).
+    /// without making the number and the tag into strings first (a storm makes 100,000).
     func stepMessageID(_ number: IncidentNumber, rule: RuleName, firing: StepFiring, contact: ContactName) -> String {
         var prefix = idPrefix
-        var rule = rule.rawValue
-        var contact = contact.rawValue
         var domain = idDomain
-        let capacity = prefix.utf8.count + rule.utf8.count + contact.utf8.count + domain.utf8.count + 2 * 20 + 6
+        let capacity = prefix.utf8.count + rule.rawValue.utf8.count + contact.rawValue.utf8.count + domain.utf8.count + 2 * 20 + 6
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var writer = IDWriter(buffer: buffer)
-            prefix.withUTF8 { writer.keep($0) }
-            writer.put(0x2E)
-            writer.decimal(UInt64(max(number.value, 0)))
-            writer.put(0x2E)
-            rule.withUTF8 { writer.keep($0) }
-            writer.put(0x2E)
+            var id = IDWriter(buffer: buffer)
+            prefix.withUTF8 { id.keep($0) }
+            id.put(0x2E)
+            id.decimal(number.value)
+            id.put(0x2E)
+            id.keep(rule.rawValue)
+            id.put(0x2E)
             if let repeatNumber = firing.repeatNumber {
-                writer.put(0x72)  // r
-                writer.decimal(UInt64(max(repeatNumber, 0)))
+                id.put(0x72)  // r
+                id.decimal(Int64(repeatNumber))
             } else {
-                writer.put(0x73)  // s
-                writer.decimal(UInt64((firing.index ?? 0) + 1))
+                id.put(0x73)  // s
+                id.decimal(Int64((firing.index ?? 0) + 1))
             }
-            writer.put(0x2E)
-            contact.withUTF8 { writer.keep($0) }
-            writer.put(0x40)
-            domain.withUTF8 { writer.copy($0) }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writer.count]), as: UTF8.self)
+            id.put(0x2E)
+            id.keep(contact.rawValue)
+            return id.finish(domain: &domain)
         }
     }
 
@@ -88,27 +69,35 @@ public struct MessageComposer: Sendable {
             count += 1
         }
 
-        /// The bytes that may stand in a Message-ID.
+        /// The bytes of `utf8` that may stand in a Message-ID.
         mutating func keep(_ utf8: UnsafeBufferPointer<UInt8>) {
             for byte in utf8 where MessageComposer.isKept(byte) { put(byte) }
         }
 
-        mutating func copy(_ utf8: UnsafeBufferPointer<UInt8>) {
-            for byte in utf8 { put(byte) }
+        /// `keep` for a string's UTF-8 (a buffer walk, not the UTF-8 view's iterator).
+        mutating func keep(_ text: String) {
+            var text = text
+            text.withUTF8 { keep($0) }
         }
 
-        mutating func decimal(_ value: UInt64) {
-            var digits: (UInt64, Int) = (value, 0)
-            var reversed: UInt64 = 0  // up to 19 digits, most significant last
+        /// `@`, the domain as it is, and the Message-ID written.
+        mutating func finish(domain: inout String) -> String {
+            put(0x40)
+            domain.withUTF8 { for byte in $0 { put(byte) } }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
+
+        /// `value` in decimal, as `MessageComposer.appendDecimal` writes it.
+        mutating func decimal(_ value: Int64) {
+            if value < 0 { put(0x2D) }
+            let first = count
+            var magnitude = value.magnitude
             repeat {
-                reversed = reversed &* 10 &+ digits.0 % 10
-                digits.0 /= 10
-                digits.1 += 1
-            } while digits.0 > 0
-            for _ in 0..<digits.1 {
-                put(0x30 + UInt8(reversed % 10))
-                reversed /= 10
-            }
+                put(0x30 + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            var digits = UnsafeMutableBufferPointer(rebasing: buffer[first..<count])
+            digits.reverse()
         }
     }
 

@@ -70,33 +70,37 @@ public struct Event: Hashable, Sendable {
 
     /// Calls `body` with each field's key and value bytes, in order.
     func forEachField(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
-        packed.withUnsafeBufferPointer { buffer in
-            var reader = PackedReader(buffer)
-            for _ in 0..<count {
-                let key = reader.span()
-                let value = reader.span()
-                body(UnsafeBufferPointer(rebasing: buffer[key]), UnsafeBufferPointer(rebasing: buffer[value]))
-            }
+        let _: Void? = walk { p, _, key, value in
+            body(UnsafeBufferPointer(rebasing: p[key]), UnsafeBufferPointer(rebasing: p[value]))
+            return nil
         }
     }
 
     /// Where `key`'s field lies in `packed`: the whole field, and its value's bytes.
-    /// (A plain walk over the lengths: events are looked up by key several times each.)
     private func locate(_ key: UnsafeBufferPointer<UInt8>) -> (field: Range<Int>, value: Range<Int>)? {
         guard let keyBase = key.baseAddress else { return nil }
-        return packed.withUnsafeBufferPointer { p -> (field: Range<Int>, value: Range<Int>)? in
+        return walk { p, field, keyRange, value in
+            keyRange.count == key.count && memcmp(p.baseAddress! + keyRange.lowerBound, keyBase, key.count) == 0
+                ? (field, value) : nil
+        }
+    }
+
+    /// Walks the packed fields, giving `body` the bytes and each field's whole range, key
+    /// range and value range, until it returns something. The bytes are this type's own, so
+    /// the lengths are read without the checks `PackedReader` makes of bytes from outside.
+    @inline(__always)
+    private func walk<R>(_ body: (UnsafeBufferPointer<UInt8>, Range<Int>, Range<Int>, Range<Int>) -> R?) -> R? {
+        packed.withUnsafeBufferPointer { p in
             var i = 0
             for _ in 0..<count {
                 let start = i
                 let keyLength = Event.length(p, &i)
-                let keyStart = i
-                i += keyLength
+                let key = i..<i + keyLength
+                i = key.upperBound
                 let valueLength = Event.length(p, &i)
-                let valueStart = i
-                i += valueLength
-                if keyLength == key.count, memcmp(p.baseAddress! + keyStart, keyBase, keyLength) == 0 {
-                    return (start..<i, valueStart..<i)
-                }
+                let value = i..<i + valueLength
+                i = value.upperBound
+                if let result = body(p, start..<i, key, value) { return result }
             }
             return nil
         }
@@ -139,9 +143,6 @@ public struct Event: Hashable, Sendable {
         withValue(key) { $0.map { String(decoding: $0, as: UTF8.self) } }
     }
 
-    /// Whether `key`'s value is exactly `text`.
-    public func has(_ key: String, equalTo text: String) -> Bool { has(key, equalToAnyOf: [text]) }
-
     /// Whether `key`'s value is one of `texts`.
     public func has(_ key: String, equalToAnyOf texts: [String]) -> Bool {
         withValue(key) { value in
@@ -159,52 +160,51 @@ public struct Event: Hashable, Sendable {
     public func number(_ key: String) -> Double? {
         withValue(key) { value in
             guard let value else { return nil }
-            // Up to 15 plain digits (exact in a Double) without making a string.
-            if !value.isEmpty, value.count <= 15, value.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                return Double(value.reduce(0) { $0 * 10 + Int64($1 - 0x30) })
-            }
+            // Plain digits (exact in a Double up to 15 of them) without making a string.
+            if value.count <= 15, let number = Event.digits(value) { return Double(number) }
             return Double(String(decoding: value, as: UTF8.self))
         }
+    }
+
+    /// The value of plain decimal digits (at most 18: no overflow), or nil.
+    static func digits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var number: Int64 = 0
+        for byte in bytes {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            number = number * 10 + Int64(byte - 0x30)
+        }
+        return number
     }
 
     /// Sets (or replaces in place) a field.
     public mutating func set(_ key: String, _ value: String) {
         var key = key
         var value = value
-        key.withUTF8 { keyBytes in
-            value.withUTF8 { valueBytes in
-                var field = PackedWriter(capacity: keyBytes.count + valueBytes.count + 4)
-                field.raw(keyBytes)
-                field.raw(valueBytes)
-                if let found = locate(keyBytes) {
-                    packed.replaceSubrange(found.field, with: field.bytes)
-                } else {
-                    packed.append(contentsOf: field.bytes)
-                    count += 1
-                }
-            }
+        key.withUTF8 { keyBytes in value.withUTF8 { set(keyBytes, $0) } }
+    }
+
+    /// `set` for a key and value as UTF-8.
+    private mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
+        guard let found = locate(key) else {
+            return appendNew(key: UnsafeRawBufferPointer(key), value: UnsafeRawBufferPointer(value))
         }
+        var field: [UInt8] = []
+        field.reserveCapacity(key.count + value.count + 4)
+        PackedWriter.appendRaw(key, to: &field)
+        PackedWriter.appendRaw(value, to: &field)
+        packed.replaceSubrange(found.field, with: field)
     }
 
     /// Appends a field whose key is not yet present (the parser has checked that).
     mutating func appendNew(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        appendPacked(key)
-        appendPacked(value)
+        PackedWriter.appendRaw(key.assumingMemoryBound(to: UInt8.self), to: &packed)
+        PackedWriter.appendRaw(value.assumingMemoryBound(to: UInt8.self), to: &packed)
         count += 1
     }
 
     /// Makes room for this many more packed bytes.
     mutating func reservePacked(_ bytes: Int) { packed.reserveCapacity(packed.count + bytes) }
-
-    private mutating func appendPacked(_ bytes: UnsafeRawBufferPointer) {
-        var length = UInt(bytes.count)
-        while length >= 0x80 {
-            packed.append(UInt8(truncatingIfNeeded: length) | 0x80)
-            length >>= 7
-        }
-        packed.append(UInt8(length))
-        packed.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))  // contiguous: one copy
-    }
 
     /// Removes a field if present.
     public mutating func remove(_ key: String) {
@@ -229,13 +229,8 @@ public struct Event: Hashable, Sendable {
     public var severity: Int? {
         withValue("severity") { value in
             // Digits only, as the parser checks; anything else is read the slow way.
-            guard let value, !value.isEmpty, value.count <= 18 else { return value.flatMap { Int(String(decoding: $0, as: UTF8.self)) } }
-            var number = 0
-            for byte in value {
-                guard byte >= 0x30 && byte <= 0x39 else { return Int(String(decoding: value, as: UTF8.self)) }
-                number = number * 10 + Int(byte - 0x30)
-            }
-            return number
+            guard let value else { return nil }
+            return Event.digits(value).map(Int.init) ?? Int(String(decoding: value, as: UTF8.self))
         }
     }
     /// One line: what was seen.
@@ -246,17 +241,7 @@ public struct Event: Hashable, Sendable {
     /// These fields merged over `self`: values in `newer` win, new keys are appended.
     public func merging(_ newer: Event) -> Event {
         var merged = self
-        newer.forEachField { key, value in
-            var field = PackedWriter(capacity: key.count + value.count + 4)
-            field.raw(key)
-            field.raw(value)
-            if let found = merged.locate(key) {
-                merged.packed.replaceSubrange(found.field, with: field.bytes)
-            } else {
-                merged.packed.append(contentsOf: field.bytes)
-                merged.count += 1
-            }
-        }
+        newer.forEachField { merged.set($0, $1) }
         return merged
     }
 

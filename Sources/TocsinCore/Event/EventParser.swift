@@ -38,38 +38,42 @@ public enum EventParser {
     /// the fields as written, without checking them again (a restart reads a million).
     public static func trusted(logfmt line: String) -> Event? {
         var copy = line
-        return copy.withUTF8 { bytes -> Event? in
-            var event = Event(packed: [], count: 0)
-            event.reservePacked(bytes.count + 8)
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                while i < n, bytes[i] == 0x20 { i += 1 }
-                guard i < n else { break }
-                let keyStart = i
-                while i < n, bytes[i] != 0x3D { i += 1 }
-                guard i < n else { return nil }
-                let key = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[keyStart..<i])
+        return copy.withUTF8 { trusted(logfmt: $0) }
+    }
+
+    /// `trusted(logfmt:)` for the line's UTF-8 (a restart's stored column, unmade into a string).
+    static func trusted(logfmt bytes: UnsafeBufferPointer<UInt8>) -> Event? {
+        var event = Event(packed: [], count: 0)
+        event.reservePacked(bytes.count + 8)
+        let line = UnsafeRawBufferPointer(bytes)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            while i < n, bytes[i] == 0x20 { i += 1 }
+            guard i < n else { break }
+            let keyStart = i
+            while i < n, bytes[i] != 0x3D { i += 1 }
+            guard i < n else { return nil }
+            let key = UnsafeRawBufferPointer(rebasing: line[keyStart..<i])
+            i += 1
+            if i < n, bytes[i] == 0x22 {
                 i += 1
-                if i < n, bytes[i] == 0x22 {
+                var unescaped: [UInt8] = []
+                while i < n, bytes[i] != 0x22 {
+                    if bytes[i] == 0x5C, i + 1 < n { i += 1 }
+                    unescaped.append(bytes[i])
                     i += 1
-                    var unescaped: [UInt8] = []
-                    while i < n, bytes[i] != 0x22 {
-                        if bytes[i] == 0x5C, i + 1 < n { i += 1 }
-                        unescaped.append(bytes[i])
-                        i += 1
-                    }
-                    guard i < n else { return nil }
-                    i += 1
-                    unescaped.withUnsafeBytes { event.appendNew(key: key, value: $0) }
-                } else {
-                    let valueStart = i
-                    while i < n, bytes[i] != 0x20 { i += 1 }
-                    event.appendNew(key: key, value: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[valueStart..<i]))
                 }
+                guard i < n else { return nil }
+                i += 1
+                unescaped.withUnsafeBytes { event.appendNew(key: key, value: $0) }
+            } else {
+                let valueStart = i
+                while i < n, bytes[i] != 0x20 { i += 1 }
+                event.appendNew(key: key, value: UnsafeRawBufferPointer(rebasing: line[valueStart..<i]))
             }
-            return event
         }
+        return event
     }
 
     /// Builds an event from command-line words `key=value` (as `tocsinctl submit`/`test` get
@@ -238,8 +242,7 @@ public enum EventParser {
         }
         if let severity = event.valueBytes("severity") {
             // Plain digits are the usual case; anything else is read as an integer the slow way.
-            let isDigits = !severity.isEmpty && severity.count <= 18 && severity.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            guard isDigits || ((Int(text(severity)) ?? -1) >= 0 && severity.first != 0x2B) else {
+            guard Event.digits(severity) != nil || ((Int(text(severity)) ?? -1) >= 0 && severity.first != 0x2B) else {
                 throw EventError(
                     field: "severity",
                     "severity must be an integer, got \"\(FieldText.quoted(text(severity)))\"")

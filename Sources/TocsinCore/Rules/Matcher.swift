@@ -47,8 +47,9 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
             case .greater: return actual > limit
             default: return actual >= limit
             }
-        case .matches: return event[field].map { pattern?.matches($0) ?? false } ?? false
-        case .notMatches: return !(event[field].map { pattern?.matches($0) ?? false } ?? false)
+        case .matches, .notMatches:
+            let found = event[field].map { pattern?.matches($0) ?? false } ?? false
+            return op == .matches ? found : !found
         }
     }
 

@@ -9,13 +9,22 @@ struct PackedWriter {
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
-    mutating func varint(_ value: UInt64) {
+    mutating func varint(_ value: UInt64) { PackedWriter.appendVarint(value, to: &bytes) }
+
+    /// Appends a LEB128 varint to `bytes`.
+    static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
             v >>= 7
         }
         bytes.append(UInt8(v))
+    }
+
+    /// Appends length-prefixed bytes (`raw`) to `bytes`.
+    static func appendRaw(_ raw: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        appendVarint(UInt64(raw.count), to: &bytes)
+        bytes.append(contentsOf: raw)
     }
 
     /// A signed integer, zigzag-coded so that small negatives stay short.
@@ -41,10 +50,7 @@ struct PackedWriter {
     }
 
     /// Length-prefixed bytes (UTF-8 read elsewhere).
-    mutating func raw(_ utf8: UnsafeBufferPointer<UInt8>) {
-        varint(UInt64(utf8.count))
-        bytes.append(contentsOf: utf8)
-    }
+    mutating func raw(_ utf8: UnsafeBufferPointer<UInt8>) { PackedWriter.appendRaw(utf8, to: &bytes) }
 
     mutating func raw(_ utf8: UnsafeBufferPointer<UInt8>?) {
         guard let utf8 else { return bytes.append(0) }
@@ -117,18 +123,6 @@ struct PackedReader {
     }
 
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
-
-    /// Where the next length-prefixed string lies, passed over without making it.
-    mutating func span() -> Range<Int> {
-        let count = varint()
-        guard count <= UInt64(bytes.count - position) else {
-            markOverrun()
-            return position..<position
-        }
-        let start = position
-        position += Int(count)
-        return start..<position
-    }
 
     /// Passes over a string without making it.
     mutating func skipString() {

@@ -259,25 +259,31 @@ public final class Store {
     func queueTimeline(
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?
     ) throws(StoreError) {
-        let start = pendingDetails.count
-        pendingDetails.append(contentsOf: detail.utf8)
-        try queueTimeline(PendingTimelineRow(
-            incident: incident, at: at, what: what, detail: start..<pendingDetails.count, source: source, uid: uid, pid: pid))
+        try queueTimeline(incident: incident, at: at, what: what, source: source, uid: uid, pid: pid) {
+            $0.append(contentsOf: detail.utf8)
+        }
     }
 
     /// Queues a fired step's timeline row, `"LABEL: CONTACT CONTACT"`, its text put together
     /// here, off the event loop.
     func queueStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
-        let start = pendingDetails.count
-        pendingDetails.append(contentsOf: label.utf8)
-        pendingDetails.append(contentsOf: ": ".utf8)
-        Store.appendNames(contacts, to: &pendingDetails)
-        try queueTimeline(PendingTimelineRow(
-            incident: incident, at: at, what: "step", detail: start..<pendingDetails.count, source: nil, uid: nil, pid: nil))
+        try queueTimeline(incident: incident, at: at, what: "step", source: nil, uid: nil, pid: nil) {
+            $0.append(contentsOf: label.utf8)
+            $0.append(contentsOf: ": ".utf8)
+            Store.appendNames(contacts, to: &$0)
+        }
     }
 
-    private func queueTimeline(_ row: PendingTimelineRow) throws(StoreError) {
-        pendingTimeline.append(row)
+    /// Queues a timeline row whose detail `writeDetail` appends to the pending detail bytes.
+    private func queueTimeline(
+        incident: IncidentNumber?, at: Timestamp, what: String, source: String?, uid: UInt32?, pid: Int32?,
+        writeDetail: (inout [UInt8]) -> Void
+    ) throws(StoreError) {
+        let start = pendingDetails.count
+        writeDetail(&pendingDetails)
+        pendingTimeline.append(
+            PendingTimelineRow(
+                incident: incident, at: at, what: what, detail: start..<pendingDetails.count, source: source, uid: uid, pid: pid))
         if pendingTimeline.count == MultiRowInsert.maxRows { try flushTimeline() }
     }
 
