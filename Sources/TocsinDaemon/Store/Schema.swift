@@ -119,6 +119,20 @@ enum Schema {
         """
         DROP INDEX IF EXISTS incidents_began;
         """,
+        // A step firing's progress (the steps fired, who was told, the thread's first
+        // Message-ID) gets a narrow row of its own: an UPDATE of the incident's row made SQLite
+        // rewrite the whole row with its fields, half the writer's work in a timer storm.
+        // Where an incident has a row here, it is the incident's progress (readers join it);
+        // a whole save of that incident writes it too, and resolving it deletes it.
+        """
+        CREATE TABLE progress (
+            number INTEGER PRIMARY KEY,
+            fired_steps INTEGER NOT NULL,
+            repeats_sent INTEGER NOT NULL,
+            told TEXT NOT NULL,
+            thread_root TEXT
+        );
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

@@ -32,7 +32,7 @@ public struct OutboxCounts: Sendable {
 extension Store {
     /// Incidents, newest first; only open (and acknowledged) ones with `openOnly`.
     public func incidents(openOnly: Bool, limit: Int? = nil) throws(StoreError) -> [Incident] {
-        var sql = "SELECT \(Store.incidentColumns) FROM incidents"
+        var sql = "SELECT \(incidentSelect)"
         if openOnly { sql += " WHERE state != 'resolved'" }
         sql += " ORDER BY number DESC"
         if let limit { sql += " LIMIT \(limit)" }
@@ -44,12 +44,12 @@ extension Store {
 
     /// The incident a user means by `key`: `#42` or `42` by number, else the newest with that id.
     public func incident(matching key: String) throws(StoreError) -> Incident? {
-        let byID = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE id = ? ORDER BY number DESC LIMIT 1")
+        let byID = try db.statement("SELECT \(incidentSelect) WHERE id = ? ORDER BY number DESC LIMIT 1")
         byID.bind([.text(key)])
         if try byID.step() { return Store.incident(from: byID) }
         let digits = key.hasPrefix("#") ? String(key.dropFirst()) : key
         guard let number = Int64(digits) else { return nil }
-        let byNumber = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE number = ?")
+        let byNumber = try db.statement("SELECT \(incidentSelect) WHERE number = ?")
         byNumber.bind([.int(number)])
         return try byNumber.step() ? Store.incident(from: byNumber) : nil
     }
@@ -104,7 +104,7 @@ extension Store {
 
     /// Incidents that began in [since, until), oldest first (the fault record).
     public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [Incident] {
-        let s = try db.statement("SELECT \(Store.incidentColumns) FROM incidents WHERE began >= ? AND began < ? ORDER BY began, number")
+        let s = try db.statement("SELECT \(incidentSelect) WHERE began >= ? AND began < ? ORDER BY began, number")
         s.bind([.int(since?.milliseconds ?? Int64.min), .int(until?.milliseconds ?? Int64.max)])
         var rows: [Incident] = []
         while try s.step() { rows.append(Store.incident(from: s)) }

@@ -40,6 +40,17 @@ public final class Store {
             """)
     private let timelineRows = MultiRowInsert(
         head: "INSERT INTO timeline (incident, at, what, detail, source, uid, pid) VALUES ", columns: 7)
+    /// Progress rows waiting for their multi-row `INSERT`; their `told` texts, one after another.
+    private var pendingProgress: [PendingProgressRow] = []
+    private var pendingTold: [UInt8] = []
+    private let progressRows = MultiRowInsert(
+        head: "INSERT OR REPLACE INTO progress (number, fired_steps, repeats_sent, told, thread_root) VALUES ", columns: 5)
+    /// The incidents with a row in `progress` (as this connection wrote them): a whole save
+    /// of one of them writes that row too, so it never holds older progress than the
+    /// incident's own row.
+    private var numbersWithProgress: Set<Int64> = []
+    /// Whether the store has the `progress` table (a read-only store of an older tocsind may not).
+    private var hasProgressTable = true
     /// The database path.
     public var path: String { db.path }
 
@@ -57,6 +68,7 @@ public final class Store {
         try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
         try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=4000", "configure")
         try migrate()
+        try loadProgressNumbers()
     }
 
     /// Opens an existing store read-only (tocsinctl's reading commands), or throws.
@@ -66,6 +78,7 @@ public final class Store {
             throw StoreError(path, "open", "no such file (has tocsind ever run with --state \(directory)?)", code: SQLITE_CANTOPEN)
         }
         db = try SQLiteDatabase(path: path, readOnly: true)
+        hasProgressTable = try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'progress'") == 1
     }
 
     private func migrate() throws(StoreError) {
@@ -102,8 +115,12 @@ public final class Store {
     /// Commits (and, with synchronous=FULL, fsyncs the WAL).
     public func commit() throws(StoreError) { try db.execute("COMMIT", "commit to") }
 
-    /// Abandons the transaction.
-    public func rollback() { try? db.execute("ROLLBACK") }
+    /// Abandons the transaction (and what this connection believed it had written to
+    /// `progress` in it).
+    public func rollback() {
+        try? db.execute("ROLLBACK")
+        try? loadProgressNumbers()
+    }
 
     // MARK: meta
 
@@ -131,12 +148,24 @@ public final class Store {
     public func save(_ incident: Incident, fieldsText: String? = nil) throws(StoreError) {
         try queueSave(incident, fieldsText: fieldsText)
         try flushIncidents()
+        try flushProgress()
     }
 
     /// `save`, written with the next ones in one `INSERT` (`flushIncidents`).
     func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
         pendingIncidents.append((incident, fieldsText))
         if pendingIncidents.count == MultiRowInsert.maxRows { try flushIncidents() }
+        guard !numbersWithProgress.isEmpty, numbersWithProgress.contains(incident.number.value) else { return }
+        if incident.state == .resolved {
+            // Its own row has its last progress; a resolved incident keeps no row here.
+            try flushProgress()
+            try db.hot("DELETE FROM progress WHERE number = ?").run([.int(incident.number.value)])
+            numbersWithProgress.remove(incident.number.value)
+        } else {
+            try queueProgress(
+                incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent, told: incident.told,
+                threadRoot: incident.threadRoot)
+        }
     }
 
     /// Writes the incidents `queueSave` holds.
@@ -189,27 +218,83 @@ public final class Store {
         pendingIncidents.removeAll(keepingCapacity: true)
         pendingTimeline.removeAll(keepingCapacity: true)
         pendingDetails.removeAll(keepingCapacity: true)
+        pendingProgress.removeAll(keepingCapacity: true)
+        pendingTold.removeAll(keepingCapacity: true)
     }
 
-    /// Writes what a step firing changes in an incident (see `StoreBatch.saveProgress`).
-    func saveProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
+    /// Queues what a step firing changes in an incident (see `StoreBatch.saveProgress`), to be
+    /// written with the next ones in one `INSERT` (`flushProgress`).
+    func queueProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
         throws(StoreError)
     {
-        let s = try db.hot("UPDATE incidents SET fired_steps = ?, repeats_sent = ?, told = ?, thread_root = ? WHERE number = ?")
-        s.bind(1, Int64(bitPattern: firedSteps))
-        s.bind(2, Int64(repeatsSent))
-        scratch.removeAll(keepingCapacity: true)
-        Store.appendNames(told, to: &scratch)
-        s.bind(3, utf8: scratch)
-        s.bind(4, threadRoot)
-        s.bind(5, number.value)
+        numbersWithProgress.insert(number.value)
+        let start = pendingTold.count
+        Store.appendNames(told, to: &pendingTold)
+        pendingProgress.append(
+            PendingProgressRow(
+                number: number.value, firedSteps: firedSteps, repeatsSent: repeatsSent, told: start..<pendingTold.count,
+                threadRoot: threadRoot))
+        if pendingProgress.count == MultiRowInsert.maxRows { try flushProgress() }
+    }
+
+    /// Writes the progress rows queued, in order (of two for one incident, the later stays).
+    func flushProgress() throws(StoreError) {
+        guard !pendingProgress.isEmpty else { return }
+        let s = try progressRows.statement(rows: pendingProgress.count, in: db)
+        pendingTold.withUnsafeBytes { told in
+            for (index, row) in pendingProgress.enumerated() {
+                let base = Int32(index) * progressRows.columns
+                s.bind(base + 1, row.number)
+                s.bind(base + 2, Int64(bitPattern: row.firedSteps))
+                s.bind(base + 3, Int64(row.repeatsSent))
+                s.bind(base + 4, utf8: UnsafeRawBufferPointer(rebasing: told[row.told]))
+                s.bind(base + 5, row.threadRoot)
+            }
+        }
+        pendingProgress.removeAll(keepingCapacity: true)
+        pendingTold.removeAll(keepingCapacity: true)
         try s.run()
     }
 
+    /// Reads which incidents have a progress row.
+    private func loadProgressNumbers() throws(StoreError) {
+        numbersWithProgress.removeAll()
+        let s = try db.statement("SELECT number FROM progress")
+        while try s.step() { numbersWithProgress.insert(s.int64(0)) }
+    }
+
+    /// The columns of an incident as stored in its own row (a restart overlays `progress`
+    /// itself, `progressOverlay`).
     static let incidentColumns = """
         number, id, state, rule, schedule_digest, fired_steps, repeats_sent, began, opened, last_seen, count,
         acked_at, acked_by, resolved_at, resolved_by, cause, told, thread_root, fields
         """
+
+    /// `SELECT` columns and table for reading whole incidents, with their progress row if
+    /// any: `SELECT \(incidentSelect) WHERE …`.
+    var incidentSelect: String {
+        guard hasProgressTable else { return Store.incidentColumns + " FROM incidents" }
+        return """
+            number, id, state, rule, schedule_digest, COALESCE(progress.fired_steps, incidents.fired_steps),
+            COALESCE(progress.repeats_sent, incidents.repeats_sent), began, opened, last_seen, count,
+            acked_at, acked_by, resolved_at, resolved_by, cause, COALESCE(progress.told, incidents.told),
+            CASE WHEN progress.number IS NULL THEN incidents.thread_root ELSE progress.thread_root END, fields
+            FROM incidents LEFT JOIN progress USING (number)
+            """
+    }
+
+    /// Every progress row, by incident number, for a restart to lay over the incidents' own
+    /// columns (one read of a table of firings, not a join per open incident).
+    func progressOverlay() throws(StoreError) -> [Int64: StoredProgress] {
+        var overlay: [Int64: StoredProgress] = [:]
+        let s = try db.statement("SELECT number, fired_steps, repeats_sent, told, thread_root FROM progress")
+        while try s.step() {
+            overlay[s.int64(0)] = StoredProgress(
+                firedSteps: UInt64(bitPattern: s.int64(1)), repeatsSent: s.int64(2), told: Array(s.utf8(3)),
+                threadRoot: s.optionalUTF8(4).map(Array.init))
+        }
+        return overlay
+    }
 
     /// The columns of an `incidentColumns` row, borrowed until the next step.
     static func columns(of s: Statement) -> StoredIncidentColumns {
@@ -495,8 +580,16 @@ public final class Store {
         snapshot.reserveCapacity(Int(openCount))
         // Mostly open (a storm): one pass over the table beats an index lookup per row.
         let scan = openCount * 2 > allCount ? "NOT INDEXED" : ""
+        let overlay = try progressOverlay()
         let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
-        while try open.step() { snapshot.add(columns: Store.columns(of: open)) }
+        while try open.step() {
+            let columns = Store.columns(of: open)
+            if !overlay.isEmpty, let progress = overlay[columns.number] {
+                progress.laid(over: columns) { snapshot.add(columns: $0) }
+            } else {
+                snapshot.add(columns: columns)
+            }
+        }
         snapshot.held = try heldMessages()
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
@@ -547,6 +640,42 @@ public final class Store {
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+/// A progress row waiting for `Store.flushProgress`; its `told` is a range of the store's
+/// pending bytes.
+struct PendingProgressRow {
+    var number: Int64
+    var firedSteps: UInt64
+    var repeatsSent: Int
+    var told: Range<Int>
+    var threadRoot: String?
+}
+
+/// An incident's row of `progress`, as a restart reads it.
+struct StoredProgress {
+    var firedSteps: UInt64
+    var repeatsSent: Int64
+    var told: [UInt8]
+    var threadRoot: [UInt8]?
+
+    /// `columns` with this progress in place of the incident row's own, for `body`.
+    func laid(over columns: StoredIncidentColumns, _ body: (StoredIncidentColumns) -> Void) {
+        var columns = columns
+        columns.firedSteps = firedSteps
+        columns.repeatsSent = repeatsSent
+        told.withUnsafeBufferPointer { told in
+            columns.told = told
+            guard let threadRoot else {
+                columns.threadRoot = nil
+                return body(columns)
+            }
+            threadRoot.withUnsafeBufferPointer { root in
+                columns.threadRoot = root
+                body(columns)
+            }
+        }
+    }
 }
 
 /// A timeline row waiting for `Store.flushTimeline`; its detail is a range of the store's

@@ -126,10 +126,10 @@ final class StoreBatch {
 extension Store {
     /// Carries out a batch's writes, in order, inside the caller's transaction, emptying it.
     /// Each operation is moved out rather than copied: a storm's batch holds thousands of
-    /// messages, whose strings a copy would each retain and release again. Incident and
-    /// timeline rows are written `MultiRowInsert.maxRows` at a time: queued incident rows go
-    /// in before any other write (which might touch them), timeline rows (which nothing else
-    /// touches) at the end.
+    /// messages, whose strings a copy would each retain and release again. Incident,
+    /// progress and timeline rows are written `MultiRowInsert.maxRows` at a time: queued
+    /// incident rows go in before any other write (which might touch them), progress and
+    /// timeline rows (which nothing else touches) at the end.
     func apply(_ batch: StoreBatch) throws(StoreError) {
         do {
             for index in batch.operations.indices {
@@ -140,12 +140,15 @@ extension Store {
                     try queueStepFired(incident: number, at: at, label: label, contacts: contacts)
                 case .timeline(let incident, let at, let what, let detail, let source, let uid, let pid):
                     try queueTimeline(incident: incident, at: at, what: what, detail: detail, source: source, uid: uid, pid: pid)
+                case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
+                    try queueProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
                 default:
                     try flushIncidents()
                     try applyOther(operation, batch: batch)
                 }
             }
             try flushIncidents()
+            try flushProgress()
             try flushTimeline()
         } catch {
             discardPending()
@@ -156,9 +159,7 @@ extension Store {
     /// An operation that is not a queued row.
     private func applyOther(_ operation: StoreBatch.Operation, batch: StoreBatch) throws(StoreError) {
         switch operation {
-        case .incident, .stepFired, .timeline, .done: break
-        case .progress(let number, let firedSteps, let repeatsSent, let told, let threadRoot):
-            try saveProgress(number, firedSteps: firedSteps, repeatsSent: repeatsSent, told: told, threadRoot: threadRoot)
+        case .incident, .stepFired, .timeline, .progress, .done: break
         case .outbox(let item): try saveOutbox(item)
         case .held(let key, let releaseAt, let chunk): try saveHeld(key, releaseAt: releaseAt, messages: batch.chunks[chunk])
         case .released(let release): try deleteHeld(release)
