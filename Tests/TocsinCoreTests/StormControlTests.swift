@@ -24,7 +24,12 @@ struct StormControlTests {
         #expect(h.held.count == 4999)
         // Past the digest's list, a held message is only counted: no subject is composed.
         #expect(h.held.prefix(MessageComposer.digestListLimit).allSatisfy { !$0.message.subject.isEmpty })
-        #expect(h.held.dropFirst(MessageComposer.digestListLimit).allSatisfy { $0.message.subject.isEmpty && $0.message.incident != nil })
+        let counted = h.held.dropFirst(MessageComposer.digestListLimit)
+        #expect(counted.allSatisfy { $0.message.subject.isEmpty && $0.message.messageID.isEmpty && $0.message.incident != nil })
+        // Never sent on its own, a counted message starts no thread: the incident's next
+        // message, sent alone, will.
+        #expect(counted.allSatisfy { h.engine.incident(number: $0.message.incident!)?.threadRoot == nil })
+        #expect(h.held.prefix(MessageComposer.digestListLimit).allSatisfy { !$0.message.messageID.isEmpty })
         h.advance(by: .seconds(59))
         #expect(h.drain().isEmpty)
         h.advance(by: .seconds(1))

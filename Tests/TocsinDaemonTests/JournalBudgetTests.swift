@@ -30,6 +30,18 @@ struct JournalBudgetTests {
         #expect(afterQuiet == 2000, "never more than the burst")
     }
 
+    @Test("two kinds held back: one summary each, every kind counted apart")
+    func twoKinds() {
+        #expect(JournalMessage.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+        var budget = JournalBudget(perSecond: 1, burst: 1, now: 0)
+        for _ in 0..<4 { _ = budget.admits(.stepFired, .notice, now: 0) }
+        for _ in 0..<7 { _ = budget.admits(.eventAccepted, .info, now: 0) }
+        let summaries = budget.summaries(now: 1000)
+        #expect(summaries.map(\.kind) == [.eventAccepted, .stepFired])
+        #expect(summaries.map { $0.fields.first { $0.0 == "TOCSIN_SUPPRESSED" }?.1 } == ["7", "3"])
+        #expect(budget.summaries(now: 2000).isEmpty)
+    }
+
     @Test("errors, failed notifications, rule loads and state changes are never held back")
     func neverHeldBack() {
         var budget = JournalBudget(perSecond: 1, burst: 1, now: 0)

@@ -235,7 +235,7 @@ public struct EscalationEngine: Sendable {
             if rule?.name != incident.rule || rule?.scheduleDigest != incident.scheduleDigest && rule != nil {
                 move(&incident, to: rule, now: now, actions: &actions, announce: incident.rule)
             }
-            schedule(number)
+            setTimer(number, nextDeadline(incident))
         }
         return actions
     }
@@ -301,14 +301,9 @@ public struct EscalationEngine: Sendable {
         return incident.began + rule.steps[last].delay + repetition.interval * Int64(next)
     }
 
-    /// Sets the incident's timer to its next deadline; a timer already set for that deadline
-    /// is kept (one heap entry per incident, however often it is touched).
-    private mutating func schedule(_ number: IncidentNumber) {
-        guard let incident = incidents[number] else { return }
-        setTimer(incident.number, nextDeadline(incident))
-    }
-
-    /// `schedule` for an incident and its rule at hand (nil: no rule, nothing to come).
+    /// Sets the incident's timer to its next deadline under `rule` (nil: no rule, nothing to
+    /// come); a timer already set for that deadline is kept (one heap entry per incident,
+    /// however often it is touched).
     private mutating func schedule(_ incident: Incident, rule: Rule?) {
         setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0) })
     }
@@ -365,7 +360,10 @@ public struct EscalationEngine: Sendable {
     private mutating func fire(
         _ incident: inout Incident, rule: Rule, firing: StepFiring, now: Timestamp, into actions: inout [EngineAction]
     ) {
-        var messages: [OutboundMessage] = []
+        // The messages are made first (the first one sent starts the thread), and go after
+        // the firing's action. Most steps tell one contact: its message needs no array.
+        var first: OutboundMessage?
+        var more: [OutboundMessage] = []
         var next: String?? = nil  // worked out only for a message that shows it
         for name in firing.contacts {
             guard let contact = rules.contacts[name] else { continue }
@@ -375,13 +373,15 @@ public struct EscalationEngine: Sendable {
             let message = composer.stepMessage(
                 incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next ?? nil, now: now,
                 detail: detail)
-            if incident.threadRoot == nil { incident.threadRoot = message.messageID }
-            messages.append(message)
+            // A message a digest only counts is never sent: the thread starts with one that is.
+            if incident.threadRoot == nil, !message.messageID.isEmpty { incident.threadRoot = message.messageID }
+            if first == nil { first = message } else { more.append(message) }
         }
         for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
         ledger.stepsFired += 1
         actions.append(.stepFired(incident, firing))
-        for message in messages { actions.append(gate(message, group: rule.name.rawValue, now: now)) }
+        if let first { actions.append(gate(first, group: rule.name.rawValue, now: now)) }
+        for message in more { actions.append(gate(message, group: rule.name.rawValue, now: now)) }
     }
 
     private func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {

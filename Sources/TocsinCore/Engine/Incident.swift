@@ -66,6 +66,34 @@ public struct Incident: Hashable, Sendable {
         self.told = []
     }
 
+    /// An incident with every property given (unpacking one), built in one go.
+    init(
+        number: IncidentNumber, id: String, fields: Event, began: Timestamp, opened: Timestamp, lastSeen: Timestamp,
+        count: Int, rule: RuleName?, scheduleDigest: String, firedSteps: UInt64, repeatsSent: Int, state: State,
+        ackedAt: Timestamp?, ackedBy: String?, resolvedAt: Timestamp?, resolvedBy: String?, cause: String?,
+        told: [ContactName], threadRoot: String?
+    ) {
+        self.number = number
+        self.id = id
+        self.fields = fields
+        self.began = began
+        self.opened = opened
+        self.lastSeen = lastSeen
+        self.count = count
+        self.rule = rule
+        self.scheduleDigest = scheduleDigest
+        self.firedSteps = firedSteps
+        self.repeatsSent = repeatsSent
+        self.state = state
+        self.ackedAt = ackedAt
+        self.ackedBy = ackedBy
+        self.resolvedAt = resolvedAt
+        self.resolvedBy = resolvedBy
+        self.cause = cause
+        self.told = told
+        self.threadRoot = threadRoot
+    }
+
     /// Whether step `index` has fired.
     public func hasFired(_ index: Int) -> Bool { firedSteps & (1 << UInt64(index)) != 0 }
 

@@ -4,12 +4,9 @@
 enum IncidentCodec {
     static func encode(_ incident: Incident) -> [UInt8] {
         var out = PackedWriter(capacity: 160)
-        // What scheduling needs comes first, so `schedule(_:)` reads only a prefix.
-        out.byte(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
-        out.time(incident.began)
-        out.varint(incident.firedSteps)
-        out.varint(UInt64(incident.repeatsSent))
-        out.string(incident.rule?.rawValue)
+        // What scheduling needs comes first, so `schedule(_:)` reads only a prefix; then
+        // what else a firing changes, so `patchProgress` rewrites only a prefix.
+        writeProgressFront(incident, to: &out)
         out.string(incident.id)
         out.varint(UInt64(incident.fields.count))
         out.bytes.append(contentsOf: incident.fields.packed)  // the same form: copied as it is
@@ -22,16 +19,31 @@ enum IncidentCodec {
         out.time(incident.resolvedAt)
         out.string(incident.resolvedBy)
         out.string(incident.cause)
+        return out.bytes
+    }
+
+    /// The front: state, began, fired steps, repeats sent, rule (the schedule), then who was
+    /// told and the thread's first Message-ID.
+    private static func writeProgressFront(_ incident: Incident, to out: inout PackedWriter) {
+        out.byte(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
+        out.time(incident.began)
+        out.varint(incident.firedSteps)
+        out.varint(UInt64(incident.repeatsSent))
+        out.string(incident.rule?.rawValue)
         out.varint(UInt64(incident.told.count))
         for name in incident.told { out.string(name.rawValue) }
         out.string(incident.threadRoot)
-        return out.bytes
     }
 
     static func decode(_ bytes: [UInt8], number: IncidentNumber) -> Incident {
         bytes.withUnsafeBufferPointer { buffer in
             var reader = PackedReader(buffer)
             let schedule = reader.schedule()
+            let toldCount = Int(reader.varint())
+            var told: [ContactName] = []
+            told.reserveCapacity(toldCount)
+            for _ in 0..<toldCount { told.append(ContactName(reader.string())) }
+            let threadRoot = reader.optionalString()
             let id = reader.string()
             let fieldCount = Int(reader.varint())
             let fieldsStart = reader.position
@@ -40,63 +52,39 @@ enum IncidentCodec {
                 reader.skipString()
             }
             let fields = Event(packed: Array(buffer[fieldsStart..<reader.position]), count: fieldCount)
-            var incident = Incident(
-                number: number, id: id, fields: fields, began: schedule.began, opened: reader.time())
-            incident.lastSeen = reader.time()
-            incident.count = Int(reader.varint())
-            incident.rule = schedule.rule
-            incident.scheduleDigest = reader.string()
-            incident.firedSteps = schedule.firedSteps
-            incident.repeatsSent = schedule.repeatsSent
-            incident.state = schedule.state
-            incident.ackedAt = reader.optionalTime()
-            incident.ackedBy = reader.optionalString()
-            incident.resolvedAt = reader.optionalTime()
-            incident.resolvedBy = reader.optionalString()
-            incident.cause = reader.optionalString()
-            let toldCount = Int(reader.varint())
-            incident.told.reserveCapacity(toldCount)
-            for _ in 0..<toldCount { incident.told.append(ContactName(reader.string())) }
-            incident.threadRoot = reader.optionalString()
-            return incident
+            let opened = reader.time()
+            let lastSeen = reader.time()
+            let count = Int(reader.varint())
+            let scheduleDigest = reader.string()
+            let ackedAt = reader.optionalTime()
+            let ackedBy = reader.optionalString()
+            let resolvedAt = reader.optionalTime()
+            let resolvedBy = reader.optionalString()
+            let cause = reader.optionalString()
+            return Incident(
+                number: number, id: id, fields: fields, began: schedule.began, opened: opened, lastSeen: lastSeen,
+                count: count, rule: schedule.rule, scheduleDigest: scheduleDigest, firedSteps: schedule.firedSteps,
+                repeatsSent: schedule.repeatsSent, state: schedule.state, ackedAt: ackedAt, ackedBy: ackedBy,
+                resolvedAt: resolvedAt, resolvedBy: resolvedBy, cause: cause, told: told, threadRoot: threadRoot)
         }
     }
 
-    /// `encode(incident)` for an incident that differs from the packed one only in what a
-    /// step firing changes (`firedSteps`, `repeatsSent`, `told`, `threadRoot`): the front and
-    /// the tail are written again, the fields in between copied as they are.
-    static func patchProgress(_ bytes: [UInt8], with incident: Incident) -> [UInt8] {
-        bytes.withUnsafeBufferPointer { buffer in
+    /// Makes `bytes` (`encode` of an incident) into `encode(incident)` for an incident that
+    /// differs from the packed one only in what a step firing changes (`firedSteps`,
+    /// `repeatsSent`, `told`, `threadRoot`): only the front is written again, in place, and
+    /// the rest stays where it is. `scratch` is working space.
+    static func patchProgress(_ bytes: inout [UInt8], with incident: Incident, scratch: inout [UInt8]) {
+        let frontEnd = bytes.withUnsafeBufferPointer { buffer in
             var reader = PackedReader(buffer)
             _ = reader.schedule()
-            let middleStart = reader.position
-            reader.skipString()  // id
-            for _ in 0..<reader.varint() {
-                reader.skipString()
-                reader.skipString()
-            }
-            _ = reader.varint()  // opened
-            _ = reader.varint()  // last seen
-            _ = reader.varint()  // count
-            reader.skipString()  // schedule digest
-            _ = reader.optionalTime()  // acked at
-            reader.skipOptionalString()  // acked by
-            _ = reader.optionalTime()  // resolved at
-            reader.skipOptionalString()  // resolved by
-            reader.skipOptionalString()  // cause
-            let middleEnd = reader.position
-            var out = PackedWriter(capacity: bytes.count + 48)
-            out.byte(incident.state == .open ? 0 : incident.state == .acked ? 1 : 2)
-            out.time(incident.began)
-            out.varint(incident.firedSteps)
-            out.varint(UInt64(incident.repeatsSent))
-            out.string(incident.rule?.rawValue)
-            out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[middleStart..<middleEnd]))
-            out.varint(UInt64(incident.told.count))
-            for name in incident.told { out.string(name.rawValue) }
-            out.string(incident.threadRoot)
-            return out.bytes
+            for _ in 0..<reader.varint() { reader.skipString() }  // told
+            reader.skipOptionalString()  // thread root
+            return reader.position
         }
+        var front = PackedWriter(reusing: &scratch)
+        writeProgressFront(incident, to: &front)
+        bytes.replaceSubrange(0..<frontEnd, with: front.bytes)
+        scratch = front.bytes
     }
 
     /// Only what scheduling needs, from the front of the bytes.
@@ -182,6 +170,10 @@ extension IncidentCodec {
         out.varint(c.firedSteps)
         out.varint(UInt64(c.repeatsSent))
         out.raw(c.rule)
+        let names = c.told.split(separator: 0x20)
+        out.varint(UInt64(names.count))
+        for name in names { out.raw(UnsafeBufferPointer(rebasing: name)) }
+        out.raw(c.threadRoot)
         out.raw(c.id)
         // Fields the store cannot read back (never written so) are packed as none, as
         // `Store.incident(from:)` reads them.
@@ -197,10 +189,6 @@ extension IncidentCodec {
         out.time(c.resolvedAt.map(Timestamp.init(milliseconds:)))
         out.raw(c.resolvedBy)
         out.raw(c.cause)
-        let names = c.told.split(separator: 0x20)
-        out.varint(UInt64(names.count))
-        for name in names { out.raw(UnsafeBufferPointer(rebasing: name)) }
-        out.raw(c.threadRoot)
         return out.bytes
     }
 }

@@ -3,7 +3,7 @@
 /// through a number → slot dictionary of 12-byte entries; a plain dictionary of `Incident`
 /// values would spread 224-byte structs over twice as many buckets and touch them all.
 ///
-/// The incident used last stays unpacked (a one-entry write-back cache): the engine works on
+/// The incident stored last stays unpacked (a one-entry write-back cache): the engine works on
 /// one incident several times in a row — store, schedule, fire — and packs it once.
 struct IncidentTable: Sendable {
     private var slotOf: [Int64: Int32] = [:]
@@ -21,24 +21,20 @@ struct IncidentTable: Sendable {
     /// The cached incident differs from its packed bytes only in its progress (a firing):
     /// the bytes are patched rather than written anew.
     private var progressOnly = false
+    /// Working space for `IncidentCodec.patchProgress`.
+    private var scratch: [UInt8] = []
 
     /// How many incidents are in the table.
     var count: Int { slotOf.count }
 
-    /// The incident with this number; setting nil removes it.
+    /// The incident with this number; setting nil removes it. One read from its packed
+    /// bytes is not kept: the caller works on the only copy (a firing appends to its `told`
+    /// in place) and stores it back, which caches it.
     subscript(number: IncidentNumber) -> Incident? {
-        mutating get {
-            if let cached, cached.number == number { return cached }
-            guard let slot = slotOf[number.value] else { return nil }
-            flush()
-            let incident = IncidentCodec.decode(packed[Int(slot)], number: number)
-            cached = incident
-            dirty = false
-            return incident
-        }
+        get { peek(number) }
         set {
             guard let newValue else { return remove(number) }
-            if let cached, cached.number != number { flush() }
+            if let other = cached?.number, other != number { flush() }
             if slotOf[number.value] == nil { _ = newSlot(for: number.value, packed: []) }
             cached = newValue
             dirty = true
@@ -156,8 +152,11 @@ struct IncidentTable: Sendable {
     /// Packs the cached incident into its slot if it changed.
     private mutating func flush() {
         guard dirty, let cached, let slot = slotOf[cached.number.value] else { return }
-        let old = packed[Int(slot)]
-        packed[Int(slot)] = progressOnly && !old.isEmpty ? IncidentCodec.patchProgress(old, with: cached) : IncidentCodec.encode(cached)
+        if progressOnly && !packed[Int(slot)].isEmpty {
+            IncidentCodec.patchProgress(&packed[Int(slot)], with: cached, scratch: &scratch)
+        } else {
+            packed[Int(slot)] = IncidentCodec.encode(cached)
+        }
         dirty = false
         progressOnly = false
     }

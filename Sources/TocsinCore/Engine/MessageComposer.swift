@@ -133,16 +133,21 @@ public struct MessageComposer: Sendable {
         _ incident: Incident, rule: Rule, firing: StepFiring, contact: Contact, rules: RuleSet, next: String?,
         now: Timestamp, detail: MessageDetail = .full
     ) -> OutboundMessage {
+        if detail == .counted {
+            // Only counted by the digest it joins, never sent on its own: no subject, no
+            // Message-ID, nothing of the incident but its number.
+            return OutboundMessage(
+                messageID: "", contact: contact.name, channel: contact.channel,
+                purpose: firing.repeatNumber == nil ? .step : .repeated, subject: "", body: "", inReplyTo: nil, created: now,
+                incident: incident.number, rule: rule.name, step: firing.label)
+        }
         let zone = rules.settings.zone
         // The template values only when the rule has a template (a closure holding a copy of
         // the incident is not made for nothing).
         let lookup = { self.values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone) }
-        let subject =
-            detail == .counted
-            ? "" : rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
+        let subject = rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
         guard detail == .full else {
-            // Joins a storm digest that already has its details: only the subject is read,
-            // and past the digest's list not even that (`subject` is empty then).
+            // Joins a storm digest that already has its details: only the subject is read.
             return OutboundMessage(
                 messageID: stepMessageID(incident.number, rule: rule.name, firing: firing, contact: contact.name),
                 contact: contact.name, channel: contact.channel,

@@ -5,7 +5,7 @@ enum MessageDetail: Sendable {
     /// Joins a gathering: the digest lists its subject, never its body.
     case subject
     /// Joins a gathering that already has `MessageComposer.digestListLimit` messages: the
-    /// digest only counts it, so neither subject nor body is made (a storm of 100,000
-    /// firings composes 200 subjects per contact, not 100,000).
+    /// digest only counts it, so neither subject nor body nor Message-ID is made (a storm of
+    /// 100,000 firings composes 200 subjects per contact, not 100,000).
     case counted
 }

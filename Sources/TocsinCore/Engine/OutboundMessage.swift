@@ -7,7 +7,9 @@ public struct OutboundMessage: Hashable, Sendable {
     }
 
     /// Stable Message-ID (without angle brackets): a retry or a repeat after a crash
-    /// carries the same one, so it is recognisable.
+    /// carries the same one, so it is recognisable. Empty for a step message that storm
+    /// control holds past the digest's list (`MessageDetail.counted`): the digest counts it,
+    /// and it is never sent on its own.
     public var messageID: String
     /// Who it is for.
     public var contact: ContactName

@@ -7,6 +7,13 @@ struct PackedWriter {
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
+    /// Writes into `storage`'s buffer, emptied (its capacity kept); `storage` is left empty
+    /// until the caller takes the bytes back.
+    init(reusing storage: inout [UInt8]) {
+        swap(&bytes, &storage)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
     mutating func varint(_ value: UInt64) { PackedWriter.appendVarint(value, to: &bytes) }

@@ -16,7 +16,9 @@ public struct JournalBudget: Sendable {
     public var burst: Int
     private var tokens: Double
     private var refilledAt: Int64
-    private var suppressed: [JournalMessage: Int] = [:]
+    /// Entries not written since the last summary, by `JournalMessage.ordinal` (an array: a
+    /// storm refuses ~100,000 entries, and hashing a kind hashes its 32-digit raw value).
+    private var suppressed = [Int](repeating: 0, count: JournalMessage.allCases.count)
     private var summarizedAt: Int64
 
     /// With journald's default limit (10,000 in 30 s) in mind: at most 2,000 + 200 × 30 =
@@ -41,17 +43,18 @@ public struct JournalBudget: Sendable {
             tokens -= 1
             return true
         }
-        suppressed[kind, default: 0] += 1
+        suppressed[kind.ordinal] += 1
         return false
     }
 
     /// Entries saying how many of each kind were not written, at most once a second.
     public mutating func summaries(now: Int64) -> [JournalEntry] {
-        guard !suppressed.isEmpty, now - summarizedAt >= 1000 else { return [] }
+        guard suppressed.contains(where: { $0 > 0 }), now - summarizedAt >= 1000 else { return [] }
         let tenths = (now - summarizedAt + 50) / 100
         summarizedAt = now
-        let counts = suppressed.sorted { $0.key.rawValue < $1.key.rawValue }
-        suppressed = [:]
+        let counts = JournalMessage.allCases.filter { suppressed[$0.ordinal] > 0 }.sorted { $0.rawValue < $1.rawValue }
+            .map { ($0, suppressed[$0.ordinal]) }
+        suppressed = [Int](repeating: 0, count: suppressed.count)
         return counts.map { kind, count in
             JournalEntry(
                 kind, .notice,

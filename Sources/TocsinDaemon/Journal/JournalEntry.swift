@@ -16,6 +16,24 @@ public enum JournalMessage: String, CaseIterable, Sendable {
 
     /// The MESSAGE_ID as 32 hex digits.
     public var id: String { rawValue }
+
+    /// Its place in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .eventAccepted: 0
+        case .inputRejected: 1
+        case .incidentOpened: 2
+        case .stepFired: 3
+        case .notificationSent: 4
+        case .notificationFailed: 5
+        case .incidentAcknowledged: 6
+        case .incidentResolved: 7
+        case .rulesLoaded: 8
+        case .rulesRejected: 9
+        case .incidentMoved: 10
+        case .daemonState: 11
+        }
+    }
 }
 
 /// syslog priorities (sd-daemon.h's SD_ERR etc.).

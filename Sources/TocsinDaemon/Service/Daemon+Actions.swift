@@ -6,11 +6,16 @@ extension Daemon {
     /// with its logfmt line: an incident it opens with exactly its fields stores that line
     /// rather than writing it out again.
     func apply(
-        _ actions: [EngineAction], now: Timestamp, source: EventSource?, event: (Event, String)? = nil, effects: inout RoundEffects
+        _ actions: consuming [EngineAction], now: Timestamp, source: EventSource?, event: (Event, String)? = nil,
+        effects: inout RoundEffects
     ) throws(StoreError) {
-        if actions.count > 64 { batch.reserve(actions.count) }  // each action is an operation or two
+        if actions.count > 64 { batch.reserve(2 * actions.count) }  // an action is one or two operations (a release three)
         for index in actions.indices {
-            switch actions[index] {  // borrowed in place: a storm's actions are not copied one by one
+            // Each action is moved out of the array, not copied: what it carries (a storm's
+            // held message, say) moves on into the batch without a copy of its own.
+            var action = Daemon.movedOut
+            swap(&action, &actions[index])
+            switch consume action {
             case .opened(let incident):
                 // Its timeline starts with the event that opened it (`accepted`); a later change
                 // of rule is a "moved" entry.
@@ -54,6 +59,9 @@ extension Daemon {
             }
         }
     }
+
+    /// What `apply` leaves in an action's place.
+    private static let movedOut = EngineAction.reportSent(time: TimeOfDay(hour: 0, minute: 0)!, at: Timestamp(milliseconds: 0))
 
     private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
         var item = OutboxItem.rendering(message, settings: rules.settings)
