@@ -116,6 +116,35 @@ struct StoreProgressTests {
         #expect(try store.incident(matching: "atm-4")?.firedSteps == 0b11)
     }
 
+    @Test("a restart reads 10,000 incidents, several batches of the packing thread: the open ones, each with its progress")
+    func restartManyIncidents() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        try commit(store) { batch in
+            for n in Int64(1)...10_000 {
+                var atm = incident(n, id: "终端-\(n)")
+                if n.isMultiple(of: 10) { atm.state = .resolved }
+                batch.save(atm)
+                if n.isMultiple(of: 7) {
+                    atm.firedSteps = 0b1
+                    atm.told = [ContactName("网点主任")]
+                    batch.saveProgress(atm)
+                }
+            }
+        }
+        let snapshot = try Store(directory: dir.path).snapshot(reportTimes: [])
+        let restored = snapshot.incidents
+        #expect(restored.count == 9_000)
+        #expect(restored.map(\.number.value) == (Int64(1)...10_000).filter { !$0.isMultiple(of: 10) })
+        for incident in restored {
+            let fired = incident.number.value.isMultiple(of: 7)
+            #expect(incident.firedSteps == (fired ? 0b1 : 0) && incident.told.count == (fired ? 1 : 0))
+            #expect(incident.id == "终端-\(incident.number.value)")
+        }
+        #expect(snapshot.nextNumber == 10_001)
+    }
+
     @Test("a read-only store written by a tocsind before the progress table is still read")
     func oldSchemaReadOnly() throws {
         let dir = try temporaryStoreDirectory()

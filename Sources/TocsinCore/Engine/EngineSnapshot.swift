@@ -20,11 +20,17 @@ public struct EngineSnapshot: Sendable {
     /// Adds an incident straight from the store's columns, packed without unpacking it;
     /// resolved ones are not kept.
     public mutating func add(columns: StoredIncidentColumns) {
-        guard columns.state != .resolved else { return }
-        let number = IncidentNumber(columns.number)
-        table.insert(packed: IncidentCodec.encode(columns), number: number)
-        numberByID[String(decoding: columns.id, as: UTF8.self)] = number
-        highestNumber = max(highestNumber, columns.number)
+        guard let incident = PackedIncident(columns: columns) else { return }
+        add(incident)
+    }
+
+    /// Adds an incident packed beforehand (a restart packs on one thread and fills the
+    /// snapshot on another).
+    public mutating func add(_ incident: PackedIncident) {
+        let number = IncidentNumber(incident.number)
+        table.insert(packed: incident.bytes, number: number)
+        numberByID[incident.id] = number
+        highestNumber = max(highestNumber, incident.number)
     }
 
     /// Makes room for this many incidents at once, instead of growing step by step.
@@ -55,5 +61,21 @@ public struct EngineSnapshot: Sendable {
         self.ledger = ledger
         self.nextNumber = nextNumber
         for incident in incidents { add(incident) }
+    }
+}
+
+/// An open incident packed as the engine keeps it, with its number and id, ready for
+/// `EngineSnapshot.add(_:)`.
+public struct PackedIncident: Sendable {
+    let number: Int64
+    let bytes: [UInt8]
+    let id: String
+
+    /// Packs stored columns; nil for a resolved incident (a snapshot keeps none).
+    public init?(columns: StoredIncidentColumns) {
+        guard columns.state != .resolved else { return nil }
+        number = columns.number
+        bytes = IncidentCodec.encode(columns)
+        id = String(decoding: columns.id, as: UTF8.self)
     }
 }

@@ -575,21 +575,7 @@ public final class Store {
     /// the day's ledger, the next incident number.
     public func snapshot(reportTimes: [TimeOfDay]) throws(StoreError) -> EngineSnapshot {
         var snapshot = EngineSnapshot()
-        let openCount = try db.scalar("SELECT COUNT(*) FROM incidents WHERE state != 'resolved'") ?? 0
-        let allCount = try db.scalar("SELECT COUNT(*) FROM incidents") ?? 0
-        snapshot.reserveCapacity(Int(openCount))
-        // Mostly open (a storm): one pass over the table beats an index lookup per row.
-        let scan = openCount * 2 > allCount ? "NOT INDEXED" : ""
-        let overlay = try progressOverlay()
-        let open = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
-        while try open.step() {
-            let columns = Store.columns(of: open)
-            if !overlay.isEmpty, let progress = overlay[columns.number] {
-                progress.laid(over: columns) { snapshot.add(columns: $0) }
-            } else {
-                snapshot.add(columns: columns)
-            }
-        }
+        try readOpenIncidents(into: &snapshot)
         snapshot.held = try heldMessages()
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
