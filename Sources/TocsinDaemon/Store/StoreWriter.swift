@@ -37,6 +37,8 @@ final class StoreWriter: @unchecked Sendable {
     let checkpointer: Checkpointer
     /// Pages in the WAL after the last commit (SQLite's WAL hook; writer thread only).
     fileprivate var walPages: Int32 = 0
+    /// `walPages` when a checkpoint was last asked for.
+    private var requestedAt: Int32 = 0
 
     /// Opens a second connection to the store in `directory` and starts the thread.
     init(directory: String) throws(StoreError) {
@@ -89,14 +91,23 @@ final class StoreWriter: @unchecked Sendable {
         checkpointer.stop()
     }
 
-    /// After a commit: a checkpoint is asked for once the WAL is long; the writer does one
-    /// itself when the checkpointer has fallen far behind.
+    /// After a commit: a checkpoint is asked for each time the WAL has grown by
+    /// `Checkpointer.pages`. Under steady writes the checkpointer never quite catches up
+    /// (commits go on while it copies), so the WAL would never start over from its
+    /// beginning; once it has done a checkpoint, the writer copies what came in meanwhile
+    /// itself, between two commits, and the next commit starts the WAL over. (Asking again
+    /// after every commit instead kept the checkpointer copying a few pages at a time, each
+    /// time with two fsyncs that the commits' own fsyncs queued behind.) Should the
+    /// checkpointer fall far behind, the writer checkpoints at `writerTakesOver` pages.
     private func checkpointIfDue() {
-        if walPages >= Checkpointer.writerTakesOver {
+        if walPages < requestedAt { requestedAt = 0 }  // the WAL started over
+        if walPages >= Checkpointer.writerTakesOver || walPages >= Checkpointer.pages && checkpointer.takeCompleted() {
             try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint")
             walPages = 0
-        } else if walPages >= Checkpointer.pages {
+            requestedAt = 0
+        } else if walPages >= requestedAt + Checkpointer.pages {
             checkpointer.request()
+            requestedAt = walPages
         }
     }
 
