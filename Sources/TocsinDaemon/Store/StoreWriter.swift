@@ -102,6 +102,7 @@ final class StoreWriter: @unchecked Sendable {
     private func checkpointIfDue() {
         if walPages < requestedAt { requestedAt = 0 }  // the WAL started over
         if walPages >= Checkpointer.writerTakesOver || walPages >= Checkpointer.pages && checkpointer.takeCompleted() {
+            _ = checkpointer.takeCompleted()  // one done before this one counts for nothing later
             try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint")
             walPages = 0
             requestedAt = 0
