@@ -33,17 +33,25 @@ final class StoreWriter: @unchecked Sendable {
     private var poison: StoreError?
     private var stopping = false
     private var thread = pthread_t()
-    /// Copies the WAL into the database off this thread.
-    let checkpointer: Checkpointer
     /// Pages in the WAL after the last commit (SQLite's WAL hook; writer thread only).
     fileprivate var walPages: Int32 = 0
-    /// `walPages` when a checkpoint was last asked for.
-    private var requestedAt: Int32 = 0
+    /// WAL pages (4 KiB) at which the writer checkpoints, between two commits.
+    let checkpointPages: Int32
+    /// How many checkpoints the writer has done, and the WAL frames they copied in all.
+    private(set) var checkpoints = 0
+    private(set) var framesCheckpointed = 0
+
+    /// The WAL size at which the writer checkpoints: 16 MiB (SQLite's default is 1,000
+    /// pages, inside whichever commit crosses it). A checkpoint copies the WAL into the
+    /// database and fsyncs it, and the next commit starts the WAL over. A checkpointer
+    /// thread copying beside the commits was tried and taken out: on this class of disk the
+    /// commits' fsyncs queued behind its copies (docs/performance.md, fifth round).
+    static let defaultCheckpointPages: Int32 = 4_000
 
     /// Opens a second connection to the store in `directory` and starts the thread.
-    init(directory: String) throws(StoreError) {
+    init(directory: String, checkpointPages: Int32 = StoreWriter.defaultCheckpointPages) throws(StoreError) {
         store = try Store(directory: directory)
-        checkpointer = try Checkpointer(path: store.path)
+        self.checkpointPages = checkpointPages
         eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         // Replaces SQLite's automatic checkpoint (itself a WAL hook) on this connection.
         sqlite3_wal_hook(store.db.handle, { context, _, _, pages in
@@ -88,28 +96,20 @@ final class StoreWriter: @unchecked Sendable {
             lock.broadcast()
         }
         pthread_join(thread, nil)
-        checkpointer.stop()
     }
 
-    /// After a commit: a checkpoint is asked for each time the WAL has grown by
-    /// `Checkpointer.pages`. Under steady writes the checkpointer never quite catches up
-    /// (commits go on while it copies), so the WAL would never start over from its
-    /// beginning; once it has done a checkpoint, the writer copies what came in meanwhile
-    /// itself, between two commits, and the next commit starts the WAL over. (Asking again
-    /// after every commit instead kept the checkpointer copying a few pages at a time, each
-    /// time with two fsyncs that the commits' own fsyncs queued behind.) Should the
-    /// checkpointer fall far behind, the writer checkpoints at `writerTakesOver` pages.
+    /// After a commit: a checkpoint once the WAL holds `checkpointPages` pages (`PASSIVE`:
+    /// it copies what no reader still needs; the next commit starts the WAL over).
     private func checkpointIfDue() {
-        if walPages < requestedAt { requestedAt = 0 }  // the WAL started over
-        if walPages >= Checkpointer.writerTakesOver || walPages >= Checkpointer.pages && checkpointer.takeCompleted() {
-            _ = checkpointer.takeCompleted()  // one done before this one counts for nothing later
-            try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)", "checkpoint")
-            walPages = 0
-            requestedAt = 0
-        } else if walPages >= requestedAt + Checkpointer.pages {
-            checkpointer.request()
-            requestedAt = walPages
+        guard walPages >= checkpointPages else { return }
+        var frames: Int32 = 0
+        var copied: Int32 = 0
+        // A failure (disk full, a reader in the way) is left for the next commit's turn.
+        if sqlite3_wal_checkpoint_v2(store.db.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) == SQLITE_OK {
+            checkpoints += 1
+            framesCheckpointed += Int(max(copied, 0))
         }
+        walPages = 0
     }
 
     private func work() {
