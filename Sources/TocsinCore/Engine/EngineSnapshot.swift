@@ -17,15 +17,8 @@ public struct EngineSnapshot: Sendable {
         highestNumber = max(highestNumber, incident.number.value)
     }
 
-    /// Adds an incident straight from the store's columns, packed without unpacking it;
-    /// resolved ones are not kept.
-    public mutating func add(columns: StoredIncidentColumns) {
-        guard let incident = PackedIncident(columns: columns) else { return }
-        add(incident)
-    }
-
-    /// Adds an incident packed beforehand (a restart packs on one thread and fills the
-    /// snapshot on another).
+    /// Adds an incident packed straight from the store's columns, without unpacking it (a
+    /// restart packs on one thread and fills the snapshot on another).
     public mutating func add(_ incident: PackedIncident) {
         let number = IncidentNumber(incident.number)
         table.insert(packed: incident.bytes, number: number)

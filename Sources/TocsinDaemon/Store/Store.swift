@@ -50,7 +50,7 @@ public final class Store {
     /// incident's own row.
     private var numbersWithProgress: Set<Int64> = []
     /// Whether the store has the `progress` table (a read-only store of an older tocsind may not).
-    private var hasProgressTable = true
+    private let hasProgressTable: Bool
     /// The database path.
     public var path: String { db.path }
 
@@ -67,6 +67,7 @@ public final class Store {
         if created { chmod(path, Store.fileMode) }
         try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
         try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=4000", "configure")
+        hasProgressTable = true  // schema 6, which `migrate` brings it to
         try migrate()
         try loadProgressNumbers()
     }
