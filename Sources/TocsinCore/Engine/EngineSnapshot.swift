@@ -3,7 +3,7 @@ public struct EngineSnapshot: Sendable {
     /// The open or acknowledged incidents, packed as the engine keeps them (a restart with a
     /// million open incidents never holds them all unpacked).
     var table = IncidentTable()
-    var numberByID: [String: IncidentNumber] = [:]
+    var numberByID = GrowingDictionary<String, IncidentNumber>()
     var highestNumber: Int64 = 0
 
     /// Every open or acknowledged incident (unpacks them all).

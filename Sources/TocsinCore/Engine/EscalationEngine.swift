@@ -13,7 +13,7 @@ public struct EscalationEngine: Sendable {
     public let composer: MessageComposer
 
     private var incidents = IncidentTable()
-    private var numberByID: [String: IncidentNumber] = [:]
+    private var numberByID = GrowingDictionary<String, IncidentNumber>()
     private var timers = TimerHeap()
     private var storm: StormGate
     private var nextNumber: Int64

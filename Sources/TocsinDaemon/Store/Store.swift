@@ -48,7 +48,7 @@ public final class Store {
     /// The incidents with a row in `progress` (as this connection wrote them): a whole save
     /// of one of them writes that row too, so it never holds older progress than the
     /// incident's own row.
-    private var numbersWithProgress: Set<Int64> = []
+    private var numbersWithProgress = GrowingDictionary<Int64, Void>()
     /// Whether the store has the `progress` table (a read-only store of an older tocsind may not).
     private let hasProgressTable: Bool
     /// The database path.
@@ -156,12 +156,12 @@ public final class Store {
     func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
         pendingIncidents.append((incident, fieldsText))
         if pendingIncidents.count == MultiRowInsert.maxRows { try flushIncidents() }
-        guard !numbersWithProgress.isEmpty, numbersWithProgress.contains(incident.number.value) else { return }
+        guard numbersWithProgress.count > 0, numbersWithProgress[incident.number.value] != nil else { return }
         if incident.state == .resolved {
             // Its own row has its last progress; a resolved incident keeps no row here.
             try flushProgress()
             try db.hot("DELETE FROM progress WHERE number = ?").run([.int(incident.number.value)])
-            numbersWithProgress.remove(incident.number.value)
+            numbersWithProgress.removeValue(forKey: incident.number.value)
         } else {
             try queueProgress(
                 incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent, told: incident.told,
@@ -228,7 +228,7 @@ public final class Store {
     func queueProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
         throws(StoreError)
     {
-        numbersWithProgress.insert(number.value)
+        numbersWithProgress[number.value] = ()
         let start = pendingTold.count
         Store.appendNames(told, to: &pendingTold)
         pendingProgress.append(
@@ -259,9 +259,9 @@ public final class Store {
 
     /// Reads which incidents have a progress row.
     private func loadProgressNumbers() throws(StoreError) {
-        numbersWithProgress.removeAll()
+        numbersWithProgress = GrowingDictionary()
         let s = try db.statement("SELECT number FROM progress")
-        while try s.step() { numbersWithProgress.insert(s.int64(0)) }
+        while try s.step() { numbersWithProgress[s.int64(0)] = () }
     }
 
     /// The columns of an incident as stored in its own row (a restart overlays `progress`
