@@ -41,12 +41,15 @@ final class StoreWriter: @unchecked Sendable {
     private(set) var checkpoints = 0
     private(set) var framesCheckpointed = 0
 
-    /// The WAL size at which the writer checkpoints: 16 MiB (SQLite's default is 1,000
-    /// pages, inside whichever commit crosses it). A checkpoint copies the WAL into the
-    /// database and fsyncs it, and the next commit starts the WAL over. A checkpointer
-    /// thread copying beside the commits was tried and taken out: on this class of disk the
-    /// commits' fsyncs queued behind its copies (docs/performance.md, fifth round).
-    static let defaultCheckpointPages: Int32 = 4_000
+    /// The WAL size at which the writer checkpoints: 1,000 pages, 4 MiB (SQLite's own
+    /// threshold, which SQLite runs inside whichever commit crosses it). A checkpoint copies
+    /// the WAL into the database and fsyncs it, and the next commit starts the WAL over. Its
+    /// cost grows with the pages it copies, and the commits after it wait: at 10,000 events
+    /// a second a 4,000-page checkpoint held them 5-9 ms, a 1,000-page one 2-3 ms, for
+    /// about the same total (docs/performance.md, sixth round). A checkpointer thread copying
+    /// beside the commits was tried and taken out: on this class of disk the commits' fsyncs
+    /// queued behind its copies (fifth round).
+    static let defaultCheckpointPages: Int32 = 1_000
 
     /// Opens a second connection to the store in `directory` and starts the thread.
     init(directory: String, checkpointPages: Int32 = StoreWriter.defaultCheckpointPages) throws(StoreError) {
@@ -126,7 +129,6 @@ final class StoreWriter: @unchecked Sendable {
                     try store.begin()
                     for (_, batch) in taken { try store.apply(batch) }
                     try store.commit()
-                    checkpointIfDue()
                 } catch {
                     store.rollback()
                     failure = error
@@ -139,6 +141,8 @@ final class StoreWriter: @unchecked Sendable {
             }
             var one: UInt64 = 1
             _ = write(eventFD, &one, 8)
+            // After the results are out: the batches just committed do not wait for it.
+            if failure == nil { checkpointIfDue() }
         }
     }
 }
