@@ -10,31 +10,32 @@
 /// Every operation stays O(1); none does work that grows with the count.
 public struct GrowingDictionary<Key: Hashable, Value> {
     /// Where every change goes.
-    private var current: [Key: Value] = [:]
+    @usableFromInline var current: [Key: Value] = [:]
     /// The table `current` outgrew, read only while its entries are moved over.
-    private var previous: [Key: Value] = [:]
+    @usableFromInline var previous: [Key: Value] = [:]
     /// The next entry of `previous` to move; nil when nothing is moving.
-    private var nextToMove: [Key: Value].Index?
+    @usableFromInline var nextToMove: [Key: Value].Index?
     /// Keys removed while `previous` holds them: such an entry is gone, moved or not.
-    private var removedWhileMoving: Set<Key> = []
+    @usableFromInline var removedWhileMoving: Set<Key> = []
+    @usableFromInline var storedCount = 0
     /// How many keys have a value.
-    public private(set) var count = 0
+    @inlinable public var count: Int { storedCount }
 
     /// Entries moved per change while growing. Moving finishes after at most a quarter as
     /// many changes as the old table held entries, so the new table, twice its size, never
     /// fills before then.
-    static var movesPerChange: Int { 4 }
+    @usableFromInline static var movesPerChange: Int { 4 }
     /// Tables smaller than this grow as a `Dictionary` does: rehashing them is quick.
-    static var smallestGradualGrowth: Int { 1_024 }
+    @usableFromInline static var smallestGradualGrowth: Int { 1_024 }
 
     /// An empty dictionary.
-    public init() {}
+    @inlinable public init() {}
 
     /// Whether entries are being moved to a larger table.
     var isGrowing: Bool { nextToMove != nil }
 
     /// The value for `key`; setting nil removes it.
-    public subscript(key: Key) -> Value? {
+    @inlinable public subscript(key: Key) -> Value? {
         get {
             if let value = current[key] { return value }
             guard nextToMove != nil, !removedWhileMoving.contains(key) else { return nil }
@@ -50,7 +51,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
     }
 
     /// Sets the value for `key`, and returns the one it replaced.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
         guard nextToMove != nil else {
             if current.count >= current.capacity, current.capacity >= Self.smallestGradualGrowth, current[key] == nil {
@@ -58,41 +59,41 @@ public struct GrowingDictionary<Key: Hashable, Value> {
                 return updateValue(value, forKey: key)
             }
             let old = current.updateValue(value, forKey: key)
-            if old == nil { count += 1 }
+            if old == nil { storedCount += 1 }
             return old
         }
         let old = self[key]
         current[key] = value
-        if old == nil { count += 1 }
+        if old == nil { storedCount += 1 }
         moveSome()
         return old
     }
 
     /// Removes `key`, and returns its value.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func removeValue(forKey key: Key) -> Value? {
         guard nextToMove != nil else {
             let old = current.removeValue(forKey: key)
-            if old != nil { count -= 1 }
+            if old != nil { storedCount -= 1 }
             return old
         }
         let old = self[key]
         current.removeValue(forKey: key)
         if previous[key] != nil { removedWhileMoving.insert(key) }
-        if old != nil { count -= 1 }
+        if old != nil { storedCount -= 1 }
         moveSome()
         return old
     }
 
     /// Makes room for `capacity` keys (a restart, which knows how many it reads). Finishes
     /// a move under way first.
-    public mutating func reserveCapacity(_ capacity: Int) {
+    @inlinable public mutating func reserveCapacity(_ capacity: Int) {
         while nextToMove != nil { moveSome() }
         current.reserveCapacity(capacity)
     }
 
     /// Every key, unordered.
-    public var keys: [Key] {
+    @inlinable public var keys: [Key] {
         var keys = Array(current.keys)
         if let nextToMove {
             for (key, _) in previous[nextToMove...] where current[key] == nil && !removedWhileMoving.contains(key) {
@@ -103,7 +104,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
     }
 
     /// The full table becomes the one moved out of; changes go to one twice its size.
-    private mutating func startGrowing() {
+    @usableFromInline mutating func startGrowing() {
         previous = current
         current = Dictionary(minimumCapacity: 2 * previous.capacity)
         nextToMove = previous.startIndex
@@ -111,7 +112,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
 
     /// Moves the next few entries of `previous` that are still live; when none are left,
     /// lets the old table go.
-    private mutating func moveSome() {
+    @usableFromInline mutating func moveSome() {
         guard var index = nextToMove else { return }
         var moved = 0
         while moved < Self.movesPerChange, index != previous.endIndex {
