@@ -1,8 +1,8 @@
 /// The engine's open incidents, by number, packed for memory (SPEC's storm: a million may be
 /// open at once). Each incident is one `IncidentCodec` byte buffer in a dense array, found
 /// through a number → slot `GrowingDictionary` of 12-byte entries (it grows without a pause
-/// on the ingest path); a plain dictionary of `Incident`
-/// values would spread 224-byte structs over twice as many buckets and touch them all.
+/// on the ingest path); a plain dictionary of `Incident` values would spread 224-byte
+/// structs over twice as many buckets and touch them all.
 ///
 /// The incident stored last stays unpacked (a one-entry write-back cache): the engine works on
 /// one incident several times in a row — store, schedule, fire — and packs it once.

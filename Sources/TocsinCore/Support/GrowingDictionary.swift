@@ -1,6 +1,6 @@
 /// A dictionary that grows without a pause. A Swift `Dictionary` that fills up rehashes
 /// every entry inside the one insert that found it full: with 100,000 open incidents the
-/// engine's two indexes held every event behind them for 20-40 ms, and at a million it would
+/// engine's two indexes held every event behind them for 20-60 ms, and at a million it would
 /// be half a second. This one, once its table is full, starts a table twice the size and
 /// moves the old one's entries over a few at a time, on each later change, as Redis does.
 ///
@@ -17,6 +17,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
     @usableFromInline var nextToMove: [Key: Value].Index?
     /// Keys removed while `previous` holds them: such an entry is gone, moved or not.
     @usableFromInline var removedWhileMoving: Set<Key> = []
+    /// How many keys have a value (kept as changes come, not counted).
     @usableFromInline var storedCount = 0
     /// How many keys have a value.
     @inlinable public var count: Int { storedCount }
