@@ -37,11 +37,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
 
     /// The value for `key`; setting nil removes it.
     @inlinable public subscript(key: Key) -> Value? {
-        get {
-            if let value = current[key] { return value }
-            guard nextToMove != nil, !removedWhileMoving.contains(key) else { return nil }
-            return previous[key]
-        }
+        get { current[key] ?? notYetMoved(key) }
         set {
             if let newValue {
                 updateValue(newValue, forKey: key)
@@ -63,8 +59,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
             if old == nil { storedCount += 1 }
             return old
         }
-        let old = self[key]
-        current[key] = value
+        let old = current.updateValue(value, forKey: key) ?? notYetMoved(key)
         if old == nil { storedCount += 1 }
         moveSome()
         return old
@@ -78,8 +73,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
             if old != nil { storedCount -= 1 }
             return old
         }
-        let old = self[key]
-        current.removeValue(forKey: key)
+        let old = current.removeValue(forKey: key) ?? notYetMoved(key)
         if previous[key] != nil { removedWhileMoving.insert(key) }
         if old != nil { storedCount -= 1 }
         moveSome()
@@ -102,6 +96,12 @@ public struct GrowingDictionary<Key: Hashable, Value> {
             }
         }
         return keys
+    }
+
+    /// The value `previous` still holds for `key` while moving, unless it was removed.
+    @usableFromInline func notYetMoved(_ key: Key) -> Value? {
+        guard nextToMove != nil, !removedWhileMoving.contains(key) else { return nil }
+        return previous[key]
     }
 
     /// The full table becomes the one moved out of; changes go to one twice its size.

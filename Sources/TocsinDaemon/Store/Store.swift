@@ -66,7 +66,10 @@ public final class Store {
         db = try SQLiteDatabase(path: path, readOnly: false)
         if created { chmod(path, Store.fileMode) }
         try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
-        try db.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=4000", "configure")
+        // The store writer replaces the automatic checkpoint with its own, at the same size.
+        try db.execute(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=\(StoreWriter.defaultCheckpointPages)",
+            "configure")
         hasProgressTable = true  // schema 6, which `migrate` brings it to
         try migrate()
         try loadProgressNumbers()
@@ -156,7 +159,7 @@ public final class Store {
     func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
         pendingIncidents.append((incident, fieldsText))
         if pendingIncidents.count == MultiRowInsert.maxRows { try flushIncidents() }
-        guard numbersWithProgress.count > 0, numbersWithProgress[incident.number.value] != nil else { return }
+        guard numbersWithProgress[incident.number.value] != nil else { return }
         if incident.state == .resolved {
             // Its own row has its last progress; a resolved incident keeps no row here.
             try flushProgress()
