@@ -99,6 +99,30 @@ struct HostileClientTests {
         #expect(rss < 200_000, "RSS \(rss) kB")
     }
 
+    @Test("a client pipelining 20,000 lines takes turns: another client's line is answered long before its last")
+    func pipeliningHogTakesTurns() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let hog = try LineClient(path: d.socketPath)
+        let total = 20_000
+        let writer = Thread { try? hog.write((0..<total).map { "kind=fault id=hog\($0)\n" }.joined()) }
+        writer.start()
+        #expect(try hog.readLine() == "ok incident=1 id=hog0 state=open")
+        let answered = Counter()
+        let reader = Thread {
+            while answered.value < total - 1, (try? hog.readLine()) != nil { answered.increment() }
+        }
+        reader.start()
+        // The hog's lines wait in tocsind's buffer, a round's worth (512) at a time; the
+        // newcomer's line gets a turn of its own instead of waiting behind all of them.
+        let reply = try d.send("kind=fault id=polite")
+        let hogAnsweredMeanwhile = answered.value + 1
+        #expect(reply.hasPrefix("ok incident=") && reply.hasSuffix(" id=polite state=open"))
+        #expect(hogAnsweredMeanwhile < total / 4, "the newcomer was answered after \(hogAnsweredMeanwhile) of the hog's \(total) lines")
+        #expect(eventually { answered.value == total - 1 }, "the hog got \(answered.value + 1) of \(total) replies")
+    }
+
     @Test("thousands of connections: the limit holds and a new reporter still gets through")
     func manyConnections() throws {
         let d = try DaemonProcess(rules: rules)
@@ -135,4 +159,12 @@ struct HostileClientTests {
         let count = try d.ctl(["status"]).stdout
         #expect(count.contains("Open incidents: 100000"))
     }
+}
+
+/// A count shared between a test and a reader thread.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
 }

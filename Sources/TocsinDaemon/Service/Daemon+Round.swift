@@ -33,10 +33,6 @@ extension Daemon {
     /// Incidents whose due steps one round fires at most (a timer storm is stored in slices,
     /// each committed while the next is worked out, and clients are served in between).
     static let maxFiringsPerRound = 2000
-    /// Lines a round handles between looks at the writer's finished commits: their replies
-    /// go out while the round goes on, so clients waiting on them send more sooner instead
-    /// of after the whole round.
-    static let linesBetweenCompletionChecks = 512
 
     /// One round: socket lines, spool files and due timers through the engine; their writes
     /// go to the writer as one batch, and the replies, spool deletions and notifications
@@ -51,10 +47,7 @@ extension Daemon {
         var round = InFlightRound(
             sequence: 0, effects: effects, connections: lines.map(\.connection), spoolNames: spoolNames, outcomes: outcomes)
         do {
-            for (index, line) in lines.enumerated() {
-                try handle(line, now: now, effects: &effects)
-                if index % Daemon.linesBetweenCompletionChecks == Daemon.linesBetweenCompletionChecks - 1 { deliverCommitted() }
-            }
+            for line in lines { try handle(line, now: now, effects: &effects) }
             for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
             try apply(engine.tick(now: now, maxFirings: Daemon.maxFiringsPerRound), now: now, source: nil, effects: &effects)
             record(outcomes, effects: &effects)
@@ -69,24 +62,6 @@ extension Daemon {
         }
         round.effects = effects
         submit(round)
-        if !takenCompletions.isEmpty { completeRounds() }
-    }
-
-    /// During a round: carries out the earlier rounds whose commits have succeeded and sends
-    /// their replies. A failure stops it: the engine is rebuilt only between rounds
-    /// (`completeRounds`).
-    private func deliverCommitted() {
-        guard !inFlight.isEmpty else { return }
-        takenCompletions += writer.takeCompletions()
-        var delivered = false
-        while let completion = takenCompletions.first, completion.error == nil {
-            takenCompletions.removeFirst()
-            guard let round = inFlight.first, round.sequence == completion.sequence else { continue }
-            inFlight.removeFirst()
-            perform(round.effects)
-            delivered = true
-        }
-        if delivered { socket.flushAll() }
     }
 
     /// Runs actions outside a round (a reload) as their own batch.
@@ -122,10 +97,8 @@ extension Daemon {
     func completeRounds(waitForAll: Bool = false) {
         var failed = false
         repeat {
-            if (waitForAll || failed), !inFlight.isEmpty, takenCompletions.isEmpty { writer.waitForCompletion() }
-            let completions = takenCompletions + writer.takeCompletions()
-            takenCompletions = []
-            for completion in completions {
+            if waitForAll || failed, !inFlight.isEmpty { writer.waitForCompletion() }
+            for completion in writer.takeCompletions() {
                 guard let round = inFlight.first, round.sequence == completion.sequence else { continue }
                 inFlight.removeFirst()
                 if let error = completion.error {

@@ -35,9 +35,6 @@ public final class Daemon {
     var batch = StoreBatch()
     /// Rounds submitted and not yet committed, oldest first.
     var inFlight: [InFlightRound] = []
-    /// Completions taken from the writer during a round and not yet carried out (a failed
-    /// one waits for the round's end, with everything after it).
-    var takenCompletions: [StoreWriter.Completion] = []
     var nextRoundSequence: UInt64 = 1
     var engine: EscalationEngine
     var rules: RuleSet

@@ -16,6 +16,8 @@ final class Connection {
     var peerClosed = false
     var readingPaused = false
     var wantsWrite = false
+    /// Waiting in the server's backlog for a turn (complete lines left over from a round).
+    var inBacklog = false
     var lastActivity: Int64
 
     init(id: UInt64, fd: Int32, uid: UInt32, pid: Int32, now: Int64) {

@@ -23,8 +23,13 @@ final class EventSocketServer {
         var idleMilliseconds: Int64 = 60_000
         /// Stop reading from a client whose unread replies exceed this.
         var maxPendingOutput = 1 << 20
-        /// Lines handed out per wake-up, across all clients (bounds one batch).
-        var maxLinesPerRound = 8192
+        /// Lines handed out per wake-up, across all clients: one round's, so one batch's at
+        /// most. Small rounds keep the loop and the store writer busy at once: with 8 clients
+        /// pipelining 256 lines each, a round of up to 8,192 took every line in flight, and
+        /// the loop then idled while the writer committed it. At 512, the next round is
+        /// worked out during that commit, and the writer still joins what queues up into one
+        /// transaction (docs/performance.md, seventh round).
+        var maxLinesPerRound = 512
     }
 
     static let listenerToken: UInt64 = 1
@@ -35,8 +40,10 @@ final class EventSocketServer {
     private let loop: EventLoop
     private var connections: [UInt64: Connection] = [:]
     private var nextID: UInt64 = EventSocketServer.connectionTokenBase
-    /// Connections with complete lines still buffered (a round's line budget ran out).
-    private var backlog = Set<UInt64>()
+    /// Connections with complete lines still buffered (a round's line budget ran out), in
+    /// the order they are served: one served goes to the back if it still has lines, so a
+    /// client pipelining thousands of lines takes turns with the others.
+    private var backlog: [UInt64] = []
 
     init(listenFD: Int32, loop: EventLoop, limits: Limits = Limits()) {
         self.listenFD = listenFD
@@ -102,12 +109,15 @@ final class EventSocketServer {
         return lines
     }
 
-    /// Lines left over from earlier rounds.
+    /// Lines left over from earlier rounds, taking the waiting connections in turn.
     func drainBacklog(budget: inout Int) -> [Line] {
         var lines: [Line] = []
-        for id in backlog.sorted() {
-            guard budget > 0, let c = connections[id] else { break }
-            backlog.remove(id)
+        var turns = backlog.count
+        while budget > 0, turns > 0 {
+            turns -= 1
+            let id = backlog.removeFirst()
+            guard let c = connections[id] else { continue }
+            c.inBacklog = false
             lines += frame(c, budget: &budget)
         }
         return lines
@@ -157,7 +167,10 @@ final class EventSocketServer {
             c.input.removeFirst(c.inputStart)
             c.inputStart = 0
         }
-        if budget <= 0, c.input[c.inputStart...].contains(0x0A) { backlog.insert(c.id) }
+        if budget <= 0, !c.inBacklog, c.input[c.inputStart...].contains(0x0A) {
+            c.inBacklog = true
+            backlog.append(c.id)
+        }
         return lines
     }
 
@@ -218,7 +231,7 @@ final class EventSocketServer {
         loop.remove(c.fd)
         close(c.fd)
         connections[c.id] = nil
-        backlog.remove(c.id)
+        if c.inBacklog { backlog.removeAll { $0 == c.id } }
     }
 
     private func evictIdlest() -> Bool {
