@@ -8,9 +8,9 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check rule files and report every problem, compiler-style.",
         discussion: """
-            Reads every *.rules file in DIR (in name order) — or a single file — and prints each
-            error and warning as FILE:LINE:COLUMN: error: MESSAGE, with the line and a caret.
-            Exits 0 when the rules are usable (warnings allowed), 1 on any error.
+            Reads every *.rules file in DIR (in name order) — or a single file — and prints each \
+            error and warning as FILE:LINE:COLUMN: error: MESSAGE, with the line and a caret. \
+            Exits 0 when the rules are usable (warnings allowed), 1 on any error. \
             DIR defaults to TOCSIN_RULES or /etc/tocsin/rules.
             """)
 

@@ -13,11 +13,12 @@ struct DrillCommand: ParsableCommand {
         abstract: "Replay a drill scenario against the rules and print who would be told what, when.",
         discussion: """
             A scenario lists events with times, one per line:
-              start 2026-11-23 09:00      (optional; local time in the rules' timezone)
-              end +4h                     (optional; default: until every step has had time to fire)
-              +0m   kind=fault severity=2 id=core-banking summary="核心系统无法登录"
-              10:20 action=resolve id=core-banking cause="已切换备机" by=王工
-            Nothing is sent. Without --speed the drill runs at once; with --speed N it plays
+              start 2026-11-23 09:00   (optional; local time in the rules' timezone)
+              end +4h                  (optional; default: until every step could fire)
+              +0m   kind=fault severity=2 id=core summary="核心系统无法登录"
+              10:20 action=resolve id=core cause="已切换备机" by=王工
+
+            Nothing is sent. Without --speed the drill runs at once; with --speed N it plays \
             N times faster than real time (--speed 60: one minute a second).
             """)
 

@@ -7,11 +7,14 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export the fault record: began, summary, level, recovered, cause, responsible.",
         discussion: """
-            One row per incident that began in the period, oldest first. Columns: incident, id,
-            kind, began, summary, level, recovered, cause, responsible. DATE is YYYY-MM-DD (local
-            midnight in the rules' time zone; --until includes that whole day) or RFC 3339.
-            CSV (the default) is RFC 4180 with CRLF line ends; cells that a spreadsheet would run
-            as a formula are prefixed with '. --excel adds a UTF-8 byte order mark so Excel shows
+            One row per incident that began in the period, oldest first. Columns: incident, id, \
+            kind, began, summary, level, recovered, cause, responsible.
+
+            DATE is YYYY-MM-DD (local midnight in the rules' time zone; --until includes that \
+            whole day) or RFC 3339.
+
+            CSV (the default) is RFC 4180 with CRLF line ends; cells that a spreadsheet would run \
+            as a formula are prefixed with '. --excel adds a UTF-8 byte order mark so Excel shows \
             Chinese text correctly.
             """)
 

@@ -7,8 +7,8 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List incidents, newest first.",
         discussion: """
-            Reads tocsind's store directly (read-only), so it works while tocsind is down.
-            --json prints an array of objects with incident, id, kind, severity, state, opened,
+            Reads tocsind's store directly (read-only), so it works while tocsind is down. \
+            --json prints an array of objects with incident, id, kind, severity, state, opened, \
             rule, summary, began, last_seen, count, acked_by, resolved_at, resolved_by, cause.
             """)
 

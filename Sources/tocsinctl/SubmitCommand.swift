@@ -8,9 +8,11 @@ struct SubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Send one event to tocsind and print its reply.",
         discussion: """
-            Example: tocsinctl submit kind=fault severity=2 id=core-banking summary="核心系统无法登录"
-            Prints tocsind's reply, e.g. "ok incident=42 id=core-banking state=open", and exits 0;
-            on an "error reason=..." reply exits 1. With --spool the event is written into the
+            Example:
+              tocsinctl submit kind=fault severity=2 id=core summary="核心系统无法登录"
+
+            Prints tocsind's reply, e.g. "ok incident=42 id=core state=open", and exits 0; \
+            on an "error reason=..." reply exits 1. With --spool the event is written into the \
             spool instead (tmp/ then renamed into new/), which works while tocsind is down.
             """)
 

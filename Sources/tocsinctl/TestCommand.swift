@@ -8,8 +8,10 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Show which rule an event would match and whom it would notify when. Sends nothing.",
         discussion: """
-            Example: tocsinctl test kind=fault severity=2 summary="核心系统无法登录"
-            Prints the rule and each notification as +DELAY CONTACT ADDRESS. When no rule
+            Example:
+              tocsinctl test kind=fault severity=2 summary="核心系统无法登录"
+
+            Prints the rule and each notification as +DELAY CONTACT ADDRESS. When no rule \
             matches it says so and exits 1.
             """)
 

@@ -8,8 +8,8 @@ struct Tocsinctl: ParsableCommand {
         commandName: "tocsinctl",
         abstract: "Operate Tocsin, the escalation daemon: submit events, acknowledge and resolve incidents, check rules.",
         discussion: """
-            tocsinctl finds the rules, spool, socket and state as tocsind does: the defaults
-            /etc/tocsin/rules, /var/spool/tocsin, /run/tocsin/events.sock and /var/lib/tocsin, or
+            tocsinctl finds the rules, spool, socket and state as tocsind does: the defaults \
+            /etc/tocsin/rules, /var/spool/tocsin, /run/tocsin/events.sock and /var/lib/tocsin, or \
             the TOCSIN_RULES, TOCSIN_SPOOL, TOCSIN_SOCKET and TOCSIN_STATE environment variables.
             """,
         version: TocsinVersion.current,

@@ -9,14 +9,14 @@ struct TocsindCommand: ParsableCommand {
         commandName: "tocsind",
         abstract: "The Tocsin escalation daemon.",
         discussion: """
-            Runs in the foreground. Takes events from the spool directory and the Unix socket,
-            escalates incidents by the rule files, notifies by sendmail or a command, and logs
-            every decision to journald (to stderr when there is no journal). Speaks sd_notify
-            (READY, STATUS, WATCHDOG, RELOADING, STOPPING); takes the socket from systemd when
-            one is passed. SIGHUP reloads the rules; bad new rules are rejected and the old
+            Runs in the foreground. Takes events from the spool directory and the Unix socket, \
+            escalates incidents by the rule files, notifies by sendmail or a command, and logs \
+            every decision to journald (to stderr when there is no journal). Speaks sd_notify \
+            (READY, STATUS, WATCHDOG, RELOADING, STOPPING); takes the socket from systemd when \
+            one is passed. SIGHUP reloads the rules; bad new rules are rejected and the old \
             ones stay in force. Bad rules at start: exits 1 with every error.
 
-            Each option can also be set in the environment as TOCSIN_<NAME>, e.g.
+            Each option can also be set in the environment as TOCSIN_<NAME>, e.g. \
             TOCSIN_RULES=/etc/tocsin/rules or TOCSIN_MAIL_DROP=/tmp/maildir.
             """,
         version: TocsinVersion.current)

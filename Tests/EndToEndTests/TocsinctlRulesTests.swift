@@ -90,4 +90,26 @@ struct TocsinctlRulesTests {
         #expect(result.status == 0)
         for command in ["check", "test", "drill"] { #expect(result.stdout.contains("  \(command)")) }
     }
+
+    @Test(
+        "every --help wraps its prose as one paragraph at 80 columns, not line by line",
+        arguments: [
+            ["tocsind"], ["tocsinctl"], ["tocsinctl", "submit"], ["tocsinctl", "list"], ["tocsinctl", "export"],
+            ["tocsinctl", "check"], ["tocsinctl", "test"], ["tocsinctl", "drill"], ["tocsinctl", "status"],
+            ["tocsinctl", "ack"],
+        ])
+    func helpIsFilled(command: [String]) throws {
+        let result = try Binaries.run(
+            Binaries.directory.appendingPathComponent(command[0]), Array(command.dropFirst()) + ["--help"],
+            environment: ["COLUMNS": "80"])
+        #expect(result.status == 0)
+        // The prose between OVERVIEW and USAGE (wrapped below 80 columns): a line broken early
+        // (its next line's first word would have fitted) is a hard line break wrapped again.
+        let prose = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.hasPrefix("USAGE:") }
+        for (line, next) in zip(prose, prose.dropFirst()) where !line.isEmpty && !next.isEmpty && !next.hasPrefix(" ") {
+            let firstWord = next.split(separator: " ").first ?? ""
+            #expect(line.count + 1 + firstWord.count >= 80, "\(command.joined(separator: " ")) --help breaks early: \"\(line)\"")
+        }
+        for line in prose { #expect(line.count <= 80, "\(command.joined(separator: " ")) --help: \"\(line)\"") }
+    }
 }
