@@ -49,7 +49,7 @@ enum EventSender {
                 let path = try SpoolWriter.write(lines: [event.logfmt], spool: daemon.paths.spool)
                 Output.out("queued \(path)\n")
             } catch {
-                Output.fail("\(error) (give --spool DIR or set TOCSIN_SPOOL)")
+                Output.fail("\(error) (tocsind creates the spool when it starts; or give --spool-dir DIR or set TOCSIN_SPOOL)")
             }
             return
         }
