@@ -29,7 +29,7 @@ struct SubmitCommand: ParsableCommand {
         do {
             event = try EventParser.parse(arguments: fields, now: WallClock.now())
         } catch {
-            Output.fail("\(error)", status: 2)
+            try EventSender.reject(error)
         }
         try EventSender.deliver(event, daemon: daemon, spool: useSpool)
     }
@@ -37,12 +37,20 @@ struct SubmitCommand: ParsableCommand {
 
 /// Sends one event by socket (printing the reply) or spool.
 enum EventSender {
+    /// A bad event gets the reply tocsind would give, in the same words (scripts read one
+    /// format) and exit status 1, without being sent, or dropped as a file that would only
+    /// fail in the spool.
+    static func reject(_ error: EventError) throws -> Never {
+        Output.out("error reason=" + Event.logfmtQuoted(error.message) + "\n")
+        throw ExitCode(1)
+    }
+
     static func deliver(_ unchecked: Event, daemon: DaemonOptions, spool: Bool = false) throws {
         let event: Event
         do {
             event = try EventParser.parse(arguments: unchecked.fields.map { "\($0.key)=\($0.value)" }, now: WallClock.now())
         } catch {
-            Output.fail("\(error)", status: 2)
+            try reject(error)
         }
         if spool {
             do {

@@ -15,7 +15,7 @@ private let operatorRules = """
 /// What an operator types: tocsinctl against a running tocsind, and while it is down.
 @Suite("tocsinctl submit, ack, resolve, list, show, export, status (the real binaries)", .serialized)
 struct TocsinctlOperatorTests {
-    @Test("an incident's life through tocsinctl: each command prints the daemon's reply; list, show and export agree")
+    @Test("an incident's life through tocsinctl: each command prints the daemon's reply (a bad event too); list, show and export agree")
     func incidentLife() throws {
         let d = try DaemonProcess(rules: operatorRules)
         try d.start()
@@ -29,6 +29,15 @@ struct TocsinctlOperatorTests {
         let resolved = try d.ctl(["resolve", "core-banking", "--cause", "已切换备机", "--by", "王工"])
         #expect(resolved.status == 0)
         #expect(resolved.stdout == "ok incident=1 id=core-banking state=resolved\n")
+
+        // A bad event: the reply tocsind gives such a line (DaemonIngestTests), exit 1.
+        let bad = try d.ctl(["submit", "kind=fault", "severity=high", "id=x"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout == #"error reason="severity must be an integer, got \"high\"""# + "\n")
+        #expect(try d.send("kind=fault severity=high id=x") + "\n" == bad.stdout)
+        let badSpool = try d.ctl(["submit", "--spool", "kind=fault", "at=tomorrow"])
+        #expect(badSpool.status == 1 && badSpool.stdout.hasPrefix("error reason="))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d.spool.appendingPathComponent("new").path).isEmpty)
 
         let unknown = try d.ctl(["ack", "nope"])
         #expect(unknown.status == 1)
