@@ -17,6 +17,11 @@
  *   loadgen sink PORT
  *       An HTTP server on 127.0.0.1:PORT answering 200 at once to every request (the
  *       webhook receiver). Runs until killed; prints the request count on SIGTERM.
+ *   loadgen floor PATH FILE
+ *       The least a durable server can do, as a reference for the latency phase: one
+ *       thread answering one client at a time on the Unix socket PATH; each read's whole
+ *       lines are appended to FILE and fdatasync'd, then each gets "ok ...". Runs until
+ *       killed.
  *   loadgen spool DIR FILES PREFIX
  *       Writes FILES one-event files into DIR/tmp (not timed), then renames them all
  *       into DIR/new and waits until tocsind has taken every one.
@@ -450,16 +455,56 @@ static int cmd_spool(int argc, char **argv) {
     return left != 0 || failed > 0;
 }
 
+/* ---- floor: a bare durable request/reply server ---- */
+
+static int cmd_floor(int argc, char **argv) {
+    if (argc < 4) return fprintf(stderr, "usage: loadgen floor PATH FILE\n"), 2;
+    int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", argv[2]);
+    unlink(argv[2]);
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 16) != 0)
+        return perror("loadgen floor: bind"), 1;
+    int out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0) return perror("loadgen floor: open"), 1;
+    static char input[1 << 20], replies[1 << 20];
+    static const char reply[] = "ok incident=1 id=floor state=open\n";
+    const size_t reply_length = sizeof reply - 1;
+    for (;;) {
+        int client = accept(listener, NULL, NULL);
+        if (client < 0) continue;
+        size_t have = 0;
+        for (;;) {
+            ssize_t n = read(client, input + have, sizeof input - have);
+            if (n <= 0) break;
+            have += (size_t)n;
+            size_t lines = 0, end = 0;
+            for (size_t i = 0; i < have; i++)
+                if (input[i] == '\n') lines++, end = i + 1;
+            if (lines == 0) continue;
+            if (write(out, input, end) != (ssize_t)end || fdatasync(out) != 0) return perror("loadgen floor: write"), 1;
+            size_t length = 0;
+            for (size_t i = 0; i < lines && length + reply_length <= sizeof replies; i++, length += reply_length)
+                memcpy(replies + length, reply, reply_length);
+            write_all(client, replies, length);
+            memmove(input, input + end, have - end);
+            have -= end;
+        }
+        close(client);
+    }
+}
+
 int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
-        fprintf(stderr, "usage: loadgen socket|rate|http|sink|spool ...\n");
+        fprintf(stderr, "usage: loadgen socket|rate|http|sink|floor|spool ...\n");
         return 2;
     }
     if (!strcmp(argv[1], "socket")) return cmd_socket(argc, argv);
     if (!strcmp(argv[1], "rate")) return cmd_rate(argc, argv);
     if (!strcmp(argv[1], "http")) return cmd_http(argc, argv);
     if (!strcmp(argv[1], "sink")) return cmd_sink(argc, argv);
+    if (!strcmp(argv[1], "floor")) return cmd_floor(argc, argv);
     if (!strcmp(argv[1], "spool")) return cmd_spool(argc, argv);
     fprintf(stderr, "loadgen: unknown command %s\n", argv[1]);
     return 2;

@@ -137,6 +137,26 @@ def steal_percent(before, after):
     return 100.0 * (after[0] - before[0]) / (after[1] - before[1])
 
 
+def phase_floor(work, rate, seconds):
+    """The latency phase against `loadgen floor` (a bare C durable echo: one thread, one
+    fdatasync per read) on the same disk: what this machine allows at the moment, for the
+    table. Returns (p99 ms, steal %)."""
+    root = os.path.join(work, "floor")
+    os.makedirs(root)
+    path = os.path.join(root, "floor.sock")
+    server = subprocess.Popen([LOADGEN, "floor", path, os.path.join(root, "lines")])
+    try:
+        deadline = time.time() + 10
+        while not os.path.exists(path) and time.time() < deadline:
+            time.sleep(0.01)
+        before = cpu_times()
+        r = run_loadgen("rate", path, rate, seconds, "f")
+        return float(r["p99_ms"]), steal_percent(before, cpu_times())
+    finally:
+        server.kill()
+        server.wait()
+
+
 def phase_latency(work, rate, seconds):
     d = Tocsind(os.path.join(work, "latency")).start()
     try:
@@ -304,12 +324,15 @@ def main():
         if "latency" in phases:
             log(f"latency: {args.rate:,} events/s for {args.rate_seconds:g} s ...")
             p50, p99, worst, steal = phase_latency(work, args.rate, args.rate_seconds)
+            floor_p99, floor_steal = phase_floor(work, args.rate, args.rate_seconds)
             figures["ack_p50_ms"] = round(p50, 2)
             figures["ack_p99_ms"] = round(p99, 2)
             rows.append(("ack_p50_ms", f"{p50:.2f}", "", f"reply latency at {args.rate:,} events/s"))
             # A VM's host taking its CPUs away stalls every reply with them (docs/performance.md).
             stolen = "" if steal is None else f"; the host stole {steal:.0f}% of the CPU time meanwhile"
             rows.append(("ack_p99_ms", f"{p99:.2f}", "≤ 10", f"(max {worst:.1f} ms{stolen})"))
+            stolen = "" if floor_steal is None else f"; {floor_steal:.0f}% stolen"
+            rows.append(("  floor (bare C)", f"{floor_p99:.2f}", "", f"p99 of a durable C echo (one thread, an fdatasync per read), right after{stolen}"))
         if "spool" in phases:
             log(f"spool: {args.spool_files:,} one-event files ...")
             fps = phase_spool(work, args.spool_files)
