@@ -484,8 +484,11 @@ static int cmd_floor(int argc, char **argv) {
             if (lines == 0) continue;
             if (write(out, input, end) != (ssize_t)end || fdatasync(out) != 0) return perror("loadgen floor: write"), 1;
             size_t length = 0;
-            for (size_t i = 0; i < lines && length + reply_length <= sizeof replies; i++, length += reply_length)
+            for (size_t i = 0; i < lines; i++) {
+                if (length + reply_length > sizeof replies) write_all(client, replies, length), length = 0;
                 memcpy(replies + length, reply, reply_length);
+                length += reply_length;
+            }
             write_all(client, replies, length);
             memmove(input, input + end, have - end);
             have -= end;

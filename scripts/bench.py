@@ -137,6 +137,14 @@ def steal_percent(before, after):
     return 100.0 * (after[0] - before[0]) / (after[1] - before[1])
 
 
+def run_rate(path, rate, seconds, prefix):
+    """`loadgen rate` against the socket at `path`: its figures, and the share of CPU time
+    the host stole meanwhile (replies follow it on a VM; docs/performance.md)."""
+    before = cpu_times()
+    r = run_loadgen("rate", path, rate, seconds, prefix)
+    return r, steal_percent(before, cpu_times())
+
+
 def phase_floor(work, rate, seconds):
     """The latency phase against `loadgen floor` (a bare C durable echo: one thread, one
     fdatasync per read) on the same disk: what this machine allows at the moment, for the
@@ -149,9 +157,8 @@ def phase_floor(work, rate, seconds):
         deadline = time.time() + 10
         while not os.path.exists(path) and time.time() < deadline:
             time.sleep(0.01)
-        before = cpu_times()
-        r = run_loadgen("rate", path, rate, seconds, "f")
-        return float(r["p99_ms"]), steal_percent(before, cpu_times())
+        r, steal = run_rate(path, rate, seconds, "f")
+        return float(r["p99_ms"]), steal
     finally:
         server.kill()
         server.wait()
@@ -160,9 +167,7 @@ def phase_floor(work, rate, seconds):
 def phase_latency(work, rate, seconds):
     d = Tocsind(os.path.join(work, "latency")).start()
     try:
-        before = cpu_times()
-        r = run_loadgen("rate", d.socket, rate, seconds, "l")
-        steal = steal_percent(before, cpu_times())
+        r, steal = run_rate(d.socket, rate, seconds, "l")
         return float(r["p50_ms"]), float(r["p99_ms"]), float(r["max_ms"]), steal
     finally:
         d.stop()
@@ -328,11 +333,10 @@ def main():
             figures["ack_p50_ms"] = round(p50, 2)
             figures["ack_p99_ms"] = round(p99, 2)
             rows.append(("ack_p50_ms", f"{p50:.2f}", "", f"reply latency at {args.rate:,} events/s"))
-            # A VM's host taking its CPUs away stalls every reply with them (docs/performance.md).
             stolen = "" if steal is None else f"; the host stole {steal:.0f}% of the CPU time meanwhile"
             rows.append(("ack_p99_ms", f"{p99:.2f}", "≤ 10", f"(max {worst:.1f} ms{stolen})"))
-            stolen = "" if floor_steal is None else f"; {floor_steal:.0f}% stolen"
-            rows.append(("  floor (bare C)", f"{floor_p99:.2f}", "", f"p99 of a durable C echo (one thread, an fdatasync per read), right after{stolen}"))
+            floor_stolen = "" if floor_steal is None else f"; {floor_steal:.0f}% stolen"
+            rows.append(("  floor (bare C)", f"{floor_p99:.2f}", "", f"p99 of a durable C echo (one thread, an fdatasync per read), right after{floor_stolen}"))
         if "spool" in phases:
             log(f"spool: {args.spool_files:,} one-event files ...")
             fps = phase_spool(work, args.spool_files)

@@ -25,32 +25,23 @@ struct SubmitCommand: ParsableCommand {
     var fields: [String]
 
     func run() throws {
-        let event: Event
-        do {
-            event = try EventParser.parse(arguments: fields, now: WallClock.now())
-        } catch {
-            try EventSender.reject(error)
-        }
-        try EventSender.deliver(event, daemon: daemon, spool: useSpool)
+        try EventSender.deliver(arguments: fields, daemon: daemon, spool: useSpool)
     }
 }
 
 /// Sends one event by socket (printing the reply) or spool.
 enum EventSender {
-    /// A bad event gets the reply tocsind would give, in the same words (scripts read one
-    /// format) and exit status 1, without being sent, or dropped as a file that would only
-    /// fail in the spool.
-    static func reject(_ error: EventError) throws -> Never {
-        Output.out("error reason=" + Event.logfmtQuoted(error.message) + "\n")
-        throw ExitCode(1)
-    }
-
-    static func deliver(_ unchecked: Event, daemon: DaemonOptions, spool: Bool = false) throws {
+    /// Checks the `FIELD=VALUE` arguments as tocsind would, then sends the event. A bad
+    /// event gets the reply tocsind would give, in the same words (scripts read one format)
+    /// and exit status 1, without being sent, or dropped as a file that would only fail in
+    /// the spool.
+    static func deliver(arguments: [String], daemon: DaemonOptions, spool: Bool = false) throws {
         let event: Event
         do {
-            event = try EventParser.parse(arguments: unchecked.fields.map { "\($0.key)=\($0.value)" }, now: WallClock.now())
+            event = try EventParser.parse(arguments: arguments, now: WallClock.now())
         } catch {
-            try reject(error)
+            Output.out("error reason=" + Event.logfmtQuoted(error.message) + "\n")
+            throw ExitCode(1)
         }
         if spool {
             do {
@@ -78,7 +69,7 @@ struct AckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Who takes it on (default: your user name).", valueName: "NAME")) var by: String?
 
     func run() throws {
-        try EventSender.deliver(Event(fields: [.init("action", "ack"), .init("id", id), .init("by", by ?? Operator.name)]), daemon: daemon)
+        try EventSender.deliver(arguments: ["action=ack", "id=" + id, "by=" + (by ?? Operator.name)], daemon: daemon)
     }
 }
 
@@ -93,9 +84,9 @@ struct ResolveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Who was responsible / resolved it (default: your user name).", valueName: "NAME")) var by: String?
 
     func run() throws {
-        var fields: [EventField] = [.init("action", "resolve"), .init("id", id), .init("by", by ?? Operator.name)]
-        if let cause { fields.append(.init("cause", cause)) }
-        try EventSender.deliver(Event(fields: fields), daemon: daemon)
+        var arguments = ["action=resolve", "id=" + id, "by=" + (by ?? Operator.name)]
+        if let cause { arguments.append("cause=" + cause) }
+        try EventSender.deliver(arguments: arguments, daemon: daemon)
     }
 }
 
@@ -108,7 +99,6 @@ struct NoteCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The remark.", valueName: "TEXT")) var text: String
 
     func run() throws {
-        try EventSender.deliver(
-            Event(fields: [.init("action", "note"), .init("id", id), .init("text", text), .init("by", Operator.name)]), daemon: daemon)
+        try EventSender.deliver(arguments: ["action=note", "id=" + id, "text=" + text, "by=" + Operator.name], daemon: daemon)
     }
 }
