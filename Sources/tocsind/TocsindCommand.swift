@@ -14,7 +14,9 @@ struct TocsindCommand: ParsableCommand {
             every decision to journald (to stderr when there is no journal). Speaks sd_notify \
             (READY, STATUS, WATCHDOG, RELOADING, STOPPING); takes the socket from systemd when \
             one is passed. SIGHUP reloads the rules; bad new rules are rejected and the old \
-            ones stay in force. Bad rules at start: exits 1 with every error.
+            ones stay in force. Bad rules at start: exits 1 with every error. The store \
+            (tocsin.db in the --state directory) removed or replaced while it runs: exits 1 \
+            within a second.
 
             Each option can also be set in the environment as TOCSIN_<NAME>, e.g. \
             TOCSIN_RULES=/etc/tocsin/rules or TOCSIN_MAIL_DROP=/tmp/maildir.

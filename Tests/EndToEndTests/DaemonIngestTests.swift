@@ -248,6 +248,27 @@ struct DaemonIngestTests {
         #expect(d.mails().count == 2)
     }
 
+    @Test("the store removed under a running tocsind: it stops with status 1 within seconds, saying why; started again, it opens a new store")
+    func storeRemoved() throws {
+        let d = try DaemonProcess(rules: quickRules)
+        try d.start()
+        #expect(try d.send("kind=fault id=before-rm") == "ok incident=1 id=before-rm state=open")
+        let process = try #require(d.process)
+        try FileManager.default.removeItem(at: d.state)
+        let stopped = eventually(5) { !process.isRunning }
+        #expect(stopped, "tocsind went on with its store removed")
+        guard stopped else { return d.kill9() }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1)
+        let said = d.journalEntries(["PRIORITY=2"]).compactMap { $0["MESSAGE"] as? String } + [d.stderrText()]
+        let path = d.state.appendingPathComponent("tocsin.db").path
+        #expect(said.contains { $0.contains("stopping: the store \(path) was removed while tocsind was running") }, "\(said)")
+
+        try d.start()
+        #expect(try d.incidents().isEmpty)
+        #expect(try d.send("kind=fault id=after-rm") == "ok incident=1 id=after-rm state=open")
+        d.stop()
+    }
+
     @Test("bad rules at start: tocsind exits non-zero with every error")
     func badRulesAtStart() throws {
         let d = try DaemonProcess(rules: "contact a mail a@x.example\nrule r\n  match kind=fault\n  after 5x notify b\n")

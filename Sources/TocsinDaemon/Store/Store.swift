@@ -59,9 +59,14 @@ public final class Store {
     /// and -shm files the database file's mode.
     public static let fileMode: mode_t = 0o640
 
+    /// The database file of the store in `directory`.
+    public static func path(in directory: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
+    }
+
     /// Opens (creating and migrating as needed) the store in `directory`, read-write.
     public init(directory: String) throws(StoreError) {
-        let path = directory.hasSuffix("/") ? directory + Store.fileName : directory + "/" + Store.fileName
+        let path = Store.path(in: directory)
         let created = access(path, F_OK) != 0
         db = try SQLiteDatabase(path: path, readOnly: false)
         if created { chmod(path, Store.fileMode) }
@@ -77,7 +82,7 @@ public final class Store {
 
     /// Opens an existing store read-only (tocsinctl's reading commands), or throws.
     public init(readOnlyAt directory: String) throws(StoreError) {
-        let path = directory.hasSuffix("/") ? directory + Store.fileName : directory + "/" + Store.fileName
+        let path = Store.path(in: directory)
         guard access(path, F_OK) == 0 else {
             throw StoreError(path, "open", "no such file (has tocsind ever run with --state \(directory)?)", code: SQLITE_CANTOPEN)
         }
