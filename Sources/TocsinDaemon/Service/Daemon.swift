@@ -54,8 +54,7 @@ public final class Daemon {
     var nextStatus: Int64 = 0
     /// After a failed commit, spool files and delivery records wait until then (monotonic ms).
     var storeRetryAt: Int64 = 0
-    /// The database file opened at start, looked at once a second (`checkStoreFile`).
-    let storeFile: StoreFileWatch?
+    /// When the loop next asks whether the store's file is still in place (`checkStoreFile`).
     var nextStoreCheck: Int64 = 0
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
@@ -98,7 +97,6 @@ public final class Daemon {
             throw StartupError(description: "\(error)")
         }
         try? store.setMeta("timezone", ruleSet.settings.zone.identifier)
-        storeFile = StoreFileWatch(path: Store.path(in: paths.state))
         let now = WallClock.now()
         let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
         do {
@@ -230,9 +228,9 @@ public final class Daemon {
     /// event acknowledged from then on would be gone with it: tocsind stops with status 1
     /// (systemd's `Restart=on-failure` starts it again on the file now at that path).
     private func checkStoreFile(_ mono: Int64) {
-        guard mono >= nextStoreCheck, let storeFile else { return }
+        guard mono >= nextStoreCheck else { return }
         nextStoreCheck = mono + 1000
-        guard let problem = storeFile.problem() else { return }
+        guard let problem = store.fileProblem() else { return }
         journal.log(
             .daemonState, .critical,
             "stopping: the store \(problem) while tocsind was running; what was stored in it is gone with it, and what tocsind stored from now on would be too; start tocsind again to open the store at that path (a new, empty one if there is none)",

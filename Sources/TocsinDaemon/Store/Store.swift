@@ -64,6 +64,17 @@ public final class Store {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
+    /// Why the database file this connection has open is no longer the one at its path —
+    /// removed (`rm -r` of the state directory) or replaced (a restore moved into place) —
+    /// or nil while it is. SQLite's own check (`SQLITE_FCNTL_HAS_MOVED`: the path's inode
+    /// against the open file's). SQLite goes on writing to the file it has open, so every
+    /// commit after that would be acknowledged and gone with the file.
+    func fileProblem() -> String? {
+        var moved: Int32 = 0
+        guard sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 else { return nil }
+        return access(db.path, F_OK) == 0 ? "\(db.path) was replaced by another file" : "\(db.path) was removed"
+    }
+
     /// Opens (creating and migrating as needed) the store in `directory`, read-write.
     public init(directory: String) throws(StoreError) {
         let path = Store.path(in: directory)
