@@ -31,6 +31,12 @@ RULES = """\
 set storm-window 60s
 contact ops mail ops@example.org
 contact boss mail boss@example.org
+# Two patterns every event is matched against (and fails): ingest is measured with regex
+# rules in play.
+rule core-down
+  match kind=fault summary~(core|核心).*(down|无法登录)$
+  match kind=fault host~^core-[0-9]+$
+  after {after} notify boss
 rule fault
   match kind=fault
   after {after} notify ops

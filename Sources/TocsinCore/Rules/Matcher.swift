@@ -58,19 +58,23 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A compiled regular expression for `~` matchers (searching, not anchored).
-public struct Pattern: Hashable, @unchecked Sendable {
+///
+/// Matching runs in time linear in the text (`RegexProgram`): a rule's pattern can never
+/// stall the event loop, whatever a reporting tool sends. The syntax is RE2's, without
+/// backreferences and lookaround, which `check` refuses with the reason.
+public struct Pattern: Hashable, Sendable {
     /// The source text.
     public let source: String
-    private let regex: Regex<AnyRegexOutput>
+    private let program: RegexProgram
 
-    /// Compiles `source`; throws with the regex engine's explanation when invalid.
-    public init(_ source: String) throws {
+    /// Compiles `source`; throws with the reason and the character when it cannot be run.
+    public init(_ source: String) throws(RegexSyntaxError) {
         self.source = source
-        self.regex = try Regex(source)
+        self.program = try RegexProgram(source)
     }
 
     /// True when the pattern occurs anywhere in `text`.
-    public func matches(_ text: String) -> Bool { text.contains(regex) }
+    public func matches(_ text: String) -> Bool { program.search(text) }
 
     /// Patterns are equal when their sources are.
     public static func == (a: Pattern, b: Pattern) -> Bool { a.source == b.source }

@@ -1,0 +1,197 @@
+/// A pattern compiled to a Thompson NFA and searched by simulating every thread at once.
+///
+/// A search takes time proportional to (length of the text) × (size of the program) and
+/// memory proportional to the program, whatever the pattern and the text: no input can make
+/// it backtrack. The program is bounded at compile time (`maximumInstructions`), so one
+/// event's match costs at most a few milliseconds even at the 64 KiB line limit.
+struct RegexProgram: Sendable {
+    /// The most instructions a program may have: `(a{1000}){1000}` is refused, not compiled.
+    static let maximumInstructions = 20_000
+
+    enum Instruction: Sendable {
+        /// Consume one scalar in `sets[index]`.
+        case consume(Int)
+        /// Continue at both targets.
+        case split(Int, Int)
+        /// Continue at the target.
+        case jump(Int)
+        /// Continue at the next instruction if the condition holds.
+        case assert(RegexAssertion)
+        /// The pattern has matched.
+        case match
+    }
+
+    private(set) var instructions: [Instruction] = []
+    private(set) var sets: [ScalarSet] = []
+    /// True when every match must start at the beginning of the text (`^…` or `\A…`).
+    private(set) var anchoredAtStart = false
+
+    /// Parses and compiles `source`.
+    init(_ source: String) throws(RegexSyntaxError) {
+        let node = try RegexParser.parse(source)
+        try emit(node)
+        try append(.match)
+        anchoredAtStart = Self.startsAnchored(node)
+    }
+
+    private static func startsAnchored(_ node: RegexNode) -> Bool {
+        switch node {
+        case .assertion(.textStart): return true
+        case .concatenation(let parts): return parts.first.map(startsAnchored) ?? false
+        case .alternation(let choices): return choices.allSatisfy(startsAnchored)
+        default: return false
+        }
+    }
+
+    private mutating func append(_ instruction: Instruction) throws(RegexSyntaxError) {
+        guard instructions.count < Self.maximumInstructions else {
+            throw RegexSyntaxError(
+                message: "the pattern is too large once its repetitions are expanded (more than \(Self.maximumInstructions) steps)",
+                offset: 0)
+        }
+        instructions.append(instruction)
+    }
+
+    private mutating func patch(_ at: Int, _ instruction: Instruction) { instructions[at] = instruction }
+
+    private mutating func emit(_ node: RegexNode) throws(RegexSyntaxError) {
+        switch node {
+        case .empty: break
+        case .scalar(let set):
+            if let index = sets.firstIndex(of: set) {
+                try append(.consume(index))
+            } else {
+                sets.append(set)
+                try append(.consume(sets.count - 1))
+            }
+        case .assertion(let assertion): try append(.assert(assertion))
+        case .concatenation(let parts):
+            for part in parts { try emit(part) }
+        case .alternation(let choices):
+            var jumps: [Int] = []
+            for (index, choice) in choices.enumerated() {
+                if index == choices.count - 1 {
+                    try emit(choice)
+                } else {
+                    let split = instructions.count
+                    try append(.jump(0))
+                    try emit(choice)
+                    jumps.append(instructions.count)
+                    try append(.jump(0))
+                    patch(split, .split(split + 1, instructions.count))
+                }
+            }
+            for jump in jumps { patch(jump, .jump(instructions.count)) }
+        case .repetition(let inner, let minimum, let maximum):
+            for _ in 0..<minimum { try emit(inner) }
+            if let maximum {
+                // (inner (inner (…)?)?)?: each optional copy may end the repetition.
+                var exits: [Int] = []
+                for _ in minimum..<maximum {
+                    exits.append(instructions.count)
+                    try append(.jump(0))
+                    try emit(inner)
+                }
+                for exit in exits { patch(exit, .split(exit + 1, instructions.count)) }
+            } else {
+                let loop = instructions.count
+                try append(.jump(0))
+                try emit(inner)
+                try append(.jump(loop))
+                patch(loop, .split(loop + 1, instructions.count))
+            }
+        }
+    }
+
+    /// True when the pattern matches somewhere in `text`.
+    func search(_ text: String) -> Bool {
+        var current = ThreadList(capacity: instructions.count)
+        var next = ThreadList(capacity: instructions.count)
+        var stack: [Int] = []
+        stack.reserveCapacity(16)
+        var scalars = text.unicodeScalars.makeIterator()
+        var previous: Unicode.Scalar?
+        var scalar = scalars.next()
+        while true {
+            if previous == nil || !anchoredAtStart {
+                if addThread(0, to: &current, previous: previous, next: scalar, stack: &stack) { return true }
+            }
+            guard let consumed = scalar else { return false }
+            if current.isEmpty && anchoredAtStart { return false }
+            let following = scalars.next()
+            next.removeAll()
+            for pc in current.members {
+                guard case .consume(let set) = instructions[pc], sets[set].contains(consumed.value) else { continue }
+                if addThread(pc + 1, to: &next, previous: consumed, next: following, stack: &stack) { return true }
+            }
+            swap(&current, &next)
+            previous = consumed
+            scalar = following
+        }
+    }
+
+    /// Adds `start` and everything reachable from it without consuming to `list`; true as
+    /// soon as `match` is reachable.
+    private func addThread(
+        _ start: Int, to list: inout ThreadList, previous: Unicode.Scalar?, next: Unicode.Scalar?, stack: inout [Int]
+    ) -> Bool {
+        stack.append(start)
+        while let pc = stack.popLast() {
+            guard list.insert(pc) else { continue }
+            switch instructions[pc] {
+            case .consume: break
+            case .match:
+                stack.removeAll(keepingCapacity: true)
+                return true
+            case .jump(let target): stack.append(target)
+            case .split(let first, let second):
+                stack.append(second)
+                stack.append(first)
+            case .assert(let condition):
+                if Self.holds(condition, previous: previous, next: next) { stack.append(pc + 1) }
+            }
+        }
+        return false
+    }
+
+    private static func holds(_ condition: RegexAssertion, previous: Unicode.Scalar?, next: Unicode.Scalar?) -> Bool {
+        switch condition {
+        case .textStart: return previous == nil
+        case .textEnd: return next == nil
+        case .lineStart: return previous == nil || previous == "\n"
+        case .lineEnd: return next == nil || next == "\n"
+        case .wordBoundary: return isWord(previous) != isWord(next)
+        case .notWordBoundary: return isWord(previous) == isWord(next)
+        }
+    }
+
+    private static func isWord(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return ScalarSet.word.contains(scalar.value)
+    }
+}
+
+/// A set of instruction indexes with O(1) insert, membership and clear (a sparse set), in
+/// insertion order, which is the order threads were added.
+private struct ThreadList {
+    private(set) var members: [Int] = []
+    private var slot: [Int]
+
+    init(capacity: Int) {
+        slot = Array(repeating: 0, count: capacity)
+        members.reserveCapacity(capacity)
+    }
+
+    var isEmpty: Bool { members.isEmpty }
+
+    /// Adds `pc`; false when it was already there.
+    mutating func insert(_ pc: Int) -> Bool {
+        let index = slot[pc]
+        if index < members.count && members[index] == pc { return false }
+        slot[pc] = members.count
+        members.append(pc)
+        return true
+    }
+
+    mutating func removeAll() { members.removeAll(keepingCapacity: true) }
+}
