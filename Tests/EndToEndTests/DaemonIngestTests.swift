@@ -261,7 +261,7 @@ struct DaemonIngestTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 1)
         let said = d.journalEntries(["PRIORITY=2"]).compactMap { $0["MESSAGE"] as? String } + [d.stderrText()]
         let path = d.state.appendingPathComponent("tocsin.db").path
-        #expect(said.contains { $0.contains("stopping: the store \(path) was removed while tocsind was running") }, "\(said)")
+        #expect(said.contains { $0.contains("stopping: the store's file \(path) was removed while tocsind was running") }, "\(said)")
 
         try d.start()
         #expect(try d.incidents().isEmpty)

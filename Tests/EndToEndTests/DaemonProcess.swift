@@ -64,7 +64,7 @@ final class DaemonProcess {
         if firstStart == nil { firstStart = Date() }
         try p.run()
         process = p
-        guard notify.waitFor("READY=1", seconds: 30) else {
+        guard notify.waitFor("READY=1", seconds: 30, unless: { !p.isRunning }) else {
             p.terminate()
             throw DaemonError.notReady(stderrText())
         }
@@ -275,11 +275,13 @@ final class NotifyListener: @unchecked Sendable {
     }
 
     /// Waits until a message containing `text` arrives.
-    func waitFor(_ text: String, seconds: Double) -> Bool {
+    func waitFor(_ text: String, seconds: Double, unless givingUp: () -> Bool = { false }) -> Bool {
         let start = messages.count
-        return eventually(seconds) {
+        func arrived() -> Bool {
             let all = messages
             return all[start...].contains { $0.contains(text) } || (text == "READY=1" && all.contains { $0.contains(text) } && start == 0)
         }
+        _ = eventually(seconds) { arrived() || givingUp() }
+        return arrived()
     }
 }

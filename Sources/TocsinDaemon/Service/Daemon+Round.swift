@@ -139,6 +139,7 @@ extension Daemon {
             journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
         }
         storeRetryAt = WallClock.monotonicMilliseconds() + 1000
+        nextStoreCheck = 0  // a removed store file stops tocsind now, not in a second
         for connection in round.connections { socket.reply(connection, Daemon.errorReply("not stored: \(error)")) }
         spool.putBack(round.spoolNames)
         pendingOutcomes = round.outcomes + pendingOutcomes

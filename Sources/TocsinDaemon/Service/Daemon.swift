@@ -20,6 +20,8 @@ public struct StartupError: Error, CustomStringConvertible {
 /// replies sent, spool files deleted and notifications handed to the workers.
 public final class Daemon {
     let configuration: DaemonConfiguration
+    /// Held for the daemon's life: no second tocsind on the same store.
+    let stateLock: StateLock
     let journal: Journal
     /// The rules fingerprint the store holds (nil: unknown, write it with the next commit).
     var storedRulesFingerprint: String?
@@ -88,6 +90,7 @@ public final class Daemon {
 
         do {
             try Directories.create(paths.state, mode: 0o750)
+            stateLock = try StateLock(directory: paths.state)
         } catch {
             throw StartupError(description: "\(error)")
         }
@@ -211,6 +214,7 @@ public final class Daemon {
         }
         completeRounds(waitForAll: true)
         writer.stop()
+        if exitStatus != 0, store.fileProblem() != nil, store.mainFileInPlace { rescueWAL() }
         spool.finishRemovals()
         systemd.stopping()
         journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications")
@@ -218,25 +222,44 @@ public final class Daemon {
         if let fd = SystemdNotifier.listenFDs().first, fd == socket.listenFD {
             // systemd keeps the socket; leave it listening.
         } else {
-            unlink(configuration.paths.socket)
+            SocketListener.unlinkIfOurs(path: configuration.paths.socket)
         }
         return exitStatus
     }
 
-    /// Once a second: is the store's database file still the one opened at start? When it
-    /// was removed or replaced, SQLite would go on writing to the file it has open, and every
-    /// event acknowledged from then on would be gone with it: tocsind stops with status 1
-    /// (systemd's `Restart=on-failure` starts it again on the file now at that path).
+    /// Once a second, and at once after a failed commit: are the store's files (database,
+    /// WAL, shared memory) still the ones opened at start? When one was removed or replaced,
+    /// SQLite would go on writing to the file it has open, and every event acknowledged from
+    /// then on would be gone with it: tocsind stops with status 1 (systemd's
+    /// `Restart=on-failure` starts it again on the files now at that path). When only the
+    /// WAL or shared-memory file went, `rescueWAL` first saves what was committed.
     private func checkStoreFile(_ mono: Int64) {
         guard mono >= nextStoreCheck else { return }
         nextStoreCheck = mono + 1000
         guard let problem = store.fileProblem() else { return }
+        let consequence =
+            store.mainFileInPlace
+            ? "tocsind copies what was committed into the database file and stops; start it again"
+            : "what was stored in it is gone with it, and what tocsind stored from now on would be too; start tocsind again to open the store at that path (a new, empty one if there is none)"
         journal.log(
-            .daemonState, .critical,
-            "stopping: the store \(problem) while tocsind was running; what was stored in it is gone with it, and what tocsind stored from now on would be too; start tocsind again to open the store at that path (a new, empty one if there is none)",
+            .daemonState, .critical, "stopping: the store's \(problem) while tocsind was running; \(consequence)",
             [("TOCSIN_STATE", configuration.paths.state)])
         running = false
         exitStatus = 1
+    }
+
+    /// The WAL was removed or replaced: what it held is still readable through the file
+    /// tocsind has open, so a checkpoint copies it into the database file before stopping.
+    private func rescueWAL() {
+        switch store.rescueWAL() {
+        case .success(let frames):
+            journal.log(
+                .daemonState, .warning,
+                "copied \(frames) pages of committed transactions from the removed WAL into \(store.path) before stopping: nothing acknowledged is lost",
+                [("TOCSIN_STATE", configuration.paths.state)])
+        case .failure(let error):
+            journal.log(.daemonState, .critical, "could not copy the removed WAL into the database file: \(error)", [("TOCSIN_STATE", configuration.paths.state)])
+        }
     }
 
     private func timeout() -> Int32 {

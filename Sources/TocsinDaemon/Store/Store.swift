@@ -14,6 +14,8 @@ public final class Store {
     public static let fileName = "tocsin.db"
 
     let db: SQLiteDatabase
+    /// The files this connection has open, to notice when one is removed or replaced.
+    private var files: StoreFiles
     /// Bytes a write puts together before binding them (an incident's fields as logfmt).
     private var scratch: [UInt8] = []
     /// Incident rows and timeline rows waiting for their multi-row `INSERT` (`Store.apply`
@@ -64,24 +66,42 @@ public final class Store {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
-    /// Why the database file this connection has open is no longer the one at its path —
-    /// removed (`rm -r` of the state directory) or replaced (a restore moved into place) —
-    /// or nil while it is. SQLite's own check (`SQLITE_FCNTL_HAS_MOVED`: the path's inode
-    /// against the open file's). SQLite goes on writing to the file it has open, so every
-    /// commit after that would be acknowledged and gone with the file.
-    func fileProblem() -> String? {
+    /// Why a file of the store this connection has open is no longer the one at its path —
+    /// the database, its WAL or its shared-memory file removed (`rm -r` of the state
+    /// directory, `rm tocsin.db-wal`) or replaced (a restore moved into place) — or nil
+    /// while all are (`StoreFiles`).
+    func fileProblem() -> String? { files.problem(db) }
+
+    /// After the WAL was removed or replaced under an open store: copies every transaction
+    /// this connection can still read from the WAL it has open into the database file, and
+    /// fsyncs it, so nothing committed is lost with the WAL (a full checkpoint; call it with
+    /// no other writer left). Returns the frames copied, or the error.
+    func rescueWAL() -> Result<Int, StoreError> {
+        var frames: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(db.handle, nil, SQLITE_CHECKPOINT_FULL, &frames, &copied)
+        guard rc == SQLITE_OK else { return .failure(db.error("checkpoint", rc)) }
+        return .success(Int(max(copied, 0)))
+    }
+
+    /// Whether the database file itself is in place (only its WAL or shared-memory file is not).
+    var mainFileInPlace: Bool {
         var moved: Int32 = 0
-        guard sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 else { return nil }
-        return access(db.path, F_OK) == 0 ? "\(db.path) was replaced by another file" : "\(db.path) was removed"
+        return sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved == 0
     }
 
     /// Opens (creating and migrating as needed) the store in `directory`, read-write.
     public init(directory: String) throws(StoreError) {
         let path = Store.path(in: directory)
-        let created = access(path, F_OK) != 0
+        try StoreFiles.prepare(path)
+        files = StoreFiles(path: path)
         db = try SQLiteDatabase(path: path, readOnly: false)
-        if created { chmod(path, Store.fileMode) }
-        try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
+        do {
+            try db.execute("PRAGMA journal_mode=WAL", "set WAL mode on")
+        } catch where error.code & 0xFF == SQLITE_NOTADB {
+            throw StoreError(path, "open", "it is not a Tocsin store (not an SQLite database); tocsind makes a new store only where no file exists", code: error.code)
+        }
+        try StoreFiles.validate(db)
         // The store writer replaces the automatic checkpoint with its own, at the same size.
         try db.execute(
             "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=\(StoreWriter.defaultCheckpointPages)",
@@ -89,6 +109,7 @@ public final class Store {
         hasProgressTable = true  // schema 6, which `migrate` brings it to
         try migrate()
         try loadProgressNumbers()
+        files.recordCompanions()
     }
 
     /// Opens an existing store read-only (tocsinctl's reading commands), or throws.
@@ -98,6 +119,7 @@ public final class Store {
             throw StoreError(path, "open", "no such file (has tocsind ever run with --state \(directory)?)", code: SQLITE_CANTOPEN)
         }
         db = try SQLiteDatabase(path: path, readOnly: true)
+        files = StoreFiles(path: path)
         hasProgressTable = try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'progress'") == 1
     }
 

@@ -129,6 +129,11 @@ final class StoreWriter: @unchecked Sendable {
                     try store.begin()
                     for (_, batch) in taken { try store.apply(batch) }
                     try store.commit()
+                    // A commit into a removed or replaced file is not stored: it is not
+                    // acknowledged, and the loop stops (`Daemon.checkStoreFile`).
+                    if let problem = store.fileProblem() {
+                        failure = StoreError(store.path, "commit to", problem, code: SQLITE_IOERR)
+                    }
                 } catch {
                     store.rollback()
                     failure = error
