@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int tocsin_peercred(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid) {
@@ -85,4 +86,14 @@ int tocsin_accept(int fd) {
 
 int tocsin_pipe(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) == 0 ? 0 : -errno;
+}
+
+int tocsin_exited_nowait(pid_t pid, int *code, int *signal) {
+    siginfo_t info;
+    info.si_pid = 0;
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -errno;
+    if (info.si_pid == 0) return 0;
+    *code = info.si_code == CLD_EXITED ? info.si_status : 0;
+    *signal = info.si_code == CLD_EXITED ? 0 : info.si_status;
+    return 1;
 }

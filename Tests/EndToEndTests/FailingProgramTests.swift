@@ -93,4 +93,49 @@ struct FailingProgramTests {
         #expect(try String(contentsOf: dir.appendingPathComponent("mail"), encoding: .utf8).contains("To: a@example.org"))
         #expect(try String(contentsOf: dir.appendingPathComponent("sms"), encoding: .utf8).contains("m1"))
     }
+
+    @Test("an SMS gateway that reads only part of its stdin and exits 0 has sent it: once, never retried")
+    func partialReader() throws {
+        let dir = Binaries.temporaryDirectory("exec-partial")
+        let script = dir.appendingPathComponent("sms.sh")
+        // Reads 160 bytes, then closes stdin before tocsind can write the rest (EPIPE).
+        try "#!/bin/sh\nhead -c 160 >> \(dir.path)/sent\necho >> \(dir.path)/sent\nexec 0<&-\nsleep 0.3\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let d = try DaemonProcess(
+            rules: "contact a exec \(script.path) 13800000000\n" + Self.mediaRule,
+            arguments: ["--first-retry", "1s"])
+        try d.start()
+        defer { d.stop() }
+        // Longer than a pipe's buffer: without the 16 KiB cut, tocsind would still be writing.
+        let long = String(repeating: "媒体来电，记者询问网点停业原因。", count: 1_250)
+        #expect(try d.send("kind=media id=m1 summary=\"\(long)\"") == "ok incident=1 id=m1 state=open")
+        #expect(eventually(10) { (try? d.ctl(["status"]).stdout.contains("0 failed, 1 sent")) == true })
+        usleep(4_000_000)  // past three retries' worth of time
+        let sent = try Data(contentsOf: dir.appendingPathComponent("sent"))
+        #expect(sent.filter { $0 == 0x0A }.count == 1, "sent \(sent.filter { $0 == 0x0A }.count) times")
+        #expect(try d.ctl(["status"]).stdout.contains("0 queued"))
+    }
+
+    @Test("an exec program that exits 0 leaving a child writing to its stdout is done at its exit; the child is killed")
+    func backgroundChild() throws {
+        let dir = Binaries.temporaryDirectory("exec-background")
+        let script = dir.appendingPathComponent("sms.sh")
+        try "#!/bin/sh\ncat > \(dir.path)/sms\n(while sleep 0.1; do echo tick; done) &\necho queued\nexit 0\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let d = try DaemonProcess(
+            rules: "contact a exec \(script.path)\n" + Self.mediaRule,
+            arguments: ["--delivery-timeout", "60s"])
+        try d.start()
+        defer { d.stop() }
+        #expect(try d.send("kind=media id=m1") == "ok incident=1 id=m1 state=open")
+        // Sent at the script's exit, not at the 60 s timeout the child's open stdout would reach.
+        #expect(eventually(10) { (try? d.ctl(["status"]).stdout.contains("0 failed, 1 sent")) == true })
+        let ticking = try Binaries.run(URL(fileURLWithPath: "/usr/bin/pgrep"), ["-f", "while sleep 0.1"]).stdout
+            .split(separator: "\n").filter {
+                ((try? String(contentsOfFile: "/proc/\($0)/environ", encoding: .utf8)) ?? "").contains("TOCSIN_CONTACT=a")
+            }
+        #expect(ticking.isEmpty, "left running: \(ticking)")
+    }
 }

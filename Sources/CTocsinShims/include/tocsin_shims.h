@@ -35,3 +35,8 @@ int tocsin_accept(int fd);
 
 /* pipe2(2) with O_CLOEXEC. Returns 0 or -errno. */
 int tocsin_pipe(int fds[2]);
+
+/* Whether the child pid has ended, without reaping it (waitid with WNOWAIT): 1 and its exit
+ * code or killing signal, 0 while it runs, or -errno. The zombie keeps its process group
+ * reserved until waitpid reaps it, so the group can still be killed safely. */
+int tocsin_exited_nowait(pid_t pid, int *code, int *signal);

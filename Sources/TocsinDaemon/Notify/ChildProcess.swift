@@ -4,11 +4,30 @@ import CTocsinShims
     import Glibc
 #endif
 
-/// Runs a program directly (no shell), feeding `input` on stdin, with a timeout after which
-/// its whole process group is killed. Output is read and discarded past a small prefix, so
-/// a chatty child can neither block nor bloat tocsind.
+/// Runs a program directly (no shell) in a process group of its own, feeding `input` on
+/// stdin, with a timeout.
+///
+/// What holds:
+/// - Success is the program's own exit with status 0, whether or not it read all of its
+///   input (an SMS gateway that reads only what fits an SMS has still sent it).
+/// - The program's exit ends the run: output still arriving is collected for a short grace,
+///   then the whole process group is killed, so a background child that keeps stdout open
+///   cannot hold a delivery worker until the timeout.
+/// - At the timeout the group is killed too. The leader is reaped only after its group is
+///   killed, so the group id cannot have been reused by then.
+/// - Output is read and kept only up to `outputLimit`, so a chatty child can neither block
+///   nor bloat tocsind.
 enum ChildProcess {
+    /// How a program ended.
+    enum Termination: Equatable {
+        case exited(Int32)
+        case killedBySignal(Int32)
+        case timedOut
+    }
+
     struct Outcome {
+        /// How it ended (nil when it could not be started).
+        var termination: Termination?
         /// nil when the child succeeded; otherwise why not.
         var failure: String?
         /// The first bytes the child wrote (stdout and stderr together).
@@ -16,6 +35,8 @@ enum ChildProcess {
     }
 
     static let outputLimit = 2048
+    /// How long output is still read after the program exited (a background child may hold it).
+    static let exitGraceMilliseconds: Int64 = 200
 
     static func run(path: String, arguments: [String], environment: [String: String], input: [UInt8], timeoutMilliseconds: Int64)
         -> Outcome
@@ -24,7 +45,8 @@ enum ChildProcess {
         var outPipe: [Int32] = [0, 0]
         guard tocsin_pipe(&stdinPipe) == 0 else { return Outcome(failure: "cannot create a pipe: \(errnoText())", output: "") }
         guard tocsin_pipe(&outPipe) == 0 else {
-            close(stdinPipe[0]); close(stdinPipe[1])
+            close(stdinPipe[0])
+            close(stdinPipe[1])
             return Outcome(failure: "cannot create a pipe: \(errnoText())", output: "")
         }
         let argv = ([path] + arguments).map { strdup($0) }
@@ -46,74 +68,20 @@ enum ChildProcess {
             close(outPipe[0])
             return Outcome(failure: "cannot run \(path): \(String(cString: strerror(rc)))", output: "")
         }
-        _ = tocsin_set_nonblocking(stdinPipe[1])
-        _ = tocsin_set_nonblocking(outPipe[0])
-        let pidfd = tocsin_pidfd_open(pid)
-        let deadline = WallClock.monotonicMilliseconds() + timeoutMilliseconds
-        var written = 0
-        var stdinOpen = true
-        var outputOpen = true
-        var output: [UInt8] = []
-        var exited = false
-        var status: Int32 = 0
-        if input.isEmpty {
-            close(stdinPipe[1])
-            stdinOpen = false
+        var child = RunningChild(pid: pid, stdin: stdinPipe[1], output: outPipe[0], input: input)
+        let termination = child.wait(deadline: WallClock.monotonicMilliseconds() + timeoutMilliseconds)
+        let output = text(child.collected)
+        switch termination {
+        case .timedOut:
+            return Outcome(termination: termination, failure: "timed out after \(timeoutMilliseconds / 1000)s and was killed", output: output)
+        case .killedBySignal(let signal):
+            return Outcome(termination: termination, failure: "\(path) was killed by signal \(signal)", output: output)
+        case .exited(let code) where code != 0:
+            let first = output.split(separator: "\n").first.map { ": " + $0 } ?? ""
+            return Outcome(termination: termination, failure: "\(path) exited with status \(code)\(first)", output: output)
+        case .exited:
+            return Outcome(termination: termination, failure: nil, output: output)
         }
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while !exited || outputOpen {
-            if !exited, pidfd < 0, waitpid(pid, &status, WNOHANG) == pid { exited = true }
-            let remaining = deadline - WallClock.monotonicMilliseconds()
-            if remaining <= 0 {
-                kill(-pid, SIGKILL)
-                kill(pid, SIGKILL)
-                if !exited { waitpid(pid, &status, 0) }
-                if stdinOpen { close(stdinPipe[1]) }
-                close(outPipe[0])
-                if pidfd >= 0 { close(pidfd) }
-                return Outcome(failure: "timed out after \(timeoutMilliseconds / 1000)s and was killed", output: text(output))
-            }
-            var fds: [pollfd] = []
-            if stdinOpen { fds.append(pollfd(fd: stdinPipe[1], events: Int16(POLLOUT), revents: 0)) }
-            if outputOpen { fds.append(pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0)) }
-            if !exited && pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
-            let wait = Int32(min(remaining, exited ? 200 : (pidfd >= 0 ? remaining : 50)))
-            _ = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
-            if exited && fds.allSatisfy({ $0.revents == 0 }) { break }
-            if stdinOpen {
-                let n = input[written...].withUnsafeBytes { write(stdinPipe[1], $0.baseAddress, $0.count) }
-                if n > 0 { written += n }
-                if written == input.count || (n < 0 && errno != EAGAIN && errno != EINTR) {
-                    close(stdinPipe[1])
-                    stdinOpen = false
-                }
-            }
-            if outputOpen {
-                let n = buffer.withUnsafeMutableBytes { read(outPipe[0], $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if output.count < outputLimit { output += buffer[0..<min(n, outputLimit - output.count)] }
-                } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
-                    close(outPipe[0])
-                    outputOpen = false
-                }
-            }
-            if !exited, pidfd >= 0, waitpid(pid, &status, WNOHANG) == pid { exited = true }
-        }
-        if stdinOpen { close(stdinPipe[1]) }
-        if outputOpen { close(outPipe[0]) }
-        if pidfd >= 0 { close(pidfd) }
-        if !exited { waitpid(pid, &status, 0) }
-        let exitCode = (status >> 8) & 0xFF
-        let signal = status & 0x7F
-        if signal != 0 { return Outcome(failure: "\(path) was killed by signal \(signal)", output: text(output)) }
-        if exitCode != 0 {
-            let first = text(output).split(separator: "\n").first.map { ": " + $0 } ?? ""
-            return Outcome(failure: "\(path) exited with status \(exitCode)\(first)", output: text(output))
-        }
-        if stdinOpen || written < input.count {
-            return Outcome(failure: "\(path) exited before reading the whole message", output: text(output))
-        }
-        return Outcome(failure: nil, output: text(output))
     }
 
     private static func text(_ bytes: [UInt8]) -> String {
@@ -122,4 +90,102 @@ enum ChildProcess {
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// A spawned child's pipes and exit, driven by poll(2) until it ends.
+private struct RunningChild {
+    let pid: pid_t
+    var stdin: Int32
+    var output: Int32
+    let input: [UInt8]
+    var written = 0
+    var collected: [UInt8] = []
+    let pidfd: Int32
+
+    init(pid: pid_t, stdin: Int32, output: Int32, input: [UInt8]) {
+        self.pid = pid
+        self.stdin = stdin
+        self.output = output
+        self.input = input
+        pidfd = tocsin_pidfd_open(pid)
+        _ = tocsin_set_nonblocking(stdin)
+        _ = tocsin_set_nonblocking(output)
+        if input.isEmpty { closeStdin() }
+    }
+
+    /// Runs the child to its end or the deadline; kills its group and reaps it either way.
+    mutating func wait(deadline: Int64) -> ChildProcess.Termination {
+        var ended: ChildProcess.Termination?
+        var graceEnd = Int64.max
+        while true {
+            if ended == nil, let status = exitStatus() {
+                ended = status
+                graceEnd = WallClock.monotonicMilliseconds() + ChildProcess.exitGraceMilliseconds
+                closeStdin()
+            }
+            let now = WallClock.monotonicMilliseconds()
+            if ended == nil && now >= deadline { break }
+            if ended != nil && (output < 0 || now >= graceEnd) { break }
+            var fds: [pollfd] = []
+            if stdin >= 0 { fds.append(pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0)) }
+            if output >= 0 { fds.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+            if ended == nil && pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
+            // Without a pidfd the exit is polled for every 50 ms.
+            let limit = ended == nil ? deadline : graceEnd
+            let wait = Int32(max(0, min(limit - now, ended == nil && pidfd < 0 ? 50 : limit - now)))
+            _ = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
+            writeInput()
+            readOutput()
+        }
+        // The leader is a zombie (or still running, at the timeout) until reaped below, so
+        // its group id still names this group.
+        kill(-pid, SIGKILL)
+        if ended == nil { kill(pid, SIGKILL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        closeStdin()
+        if output >= 0 { close(output) }
+        if pidfd >= 0 { close(pidfd) }
+        return ended ?? .timedOut
+    }
+
+    private func exitStatus() -> ChildProcess.Termination? {
+        var code: Int32 = 0
+        var signal: Int32 = 0
+        guard tocsin_exited_nowait(pid, &code, &signal) == 1 else { return nil }
+        return signal != 0 ? .killedBySignal(signal) : .exited(code)
+    }
+
+    private mutating func writeInput() {
+        guard stdin >= 0 else { return }
+        let n = input[written...].withUnsafeBytes { write(stdin, $0.baseAddress, $0.count) }
+        if n > 0 { written += n }
+        // EPIPE: the program stopped reading; what it did with the rest is its own affair.
+        if written == input.count || (n < 0 && errno != EAGAIN && errno != EINTR) { closeStdin() }
+    }
+
+    private mutating func readOutput() {
+        guard output >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        for _ in 0..<8 {  // then back to the deadline check, however chatty the child
+            let n = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+            if n > 0 {
+                if collected.count < ChildProcess.outputLimit {
+                    collected += buffer[0..<min(n, ChildProcess.outputLimit - collected.count)]
+                }
+                continue
+            }
+            if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                close(output)
+                output = -1
+            }
+            return
+        }
+    }
+
+    private mutating func closeStdin() {
+        guard stdin >= 0 else { return }
+        close(stdin)
+        stdin = -1
+    }
 }

@@ -44,10 +44,26 @@ struct DeliveryMethod: Sendable {
             environment["PATH"] = DeliveryMethod.basePath
             environment["LANG"] = "C.UTF-8"
             let outcome = ChildProcess.run(
-                path: path, arguments: arguments, environment: environment, input: job.content,
+                path: path, arguments: arguments, environment: environment, input: Self.execInput(job.content),
                 timeoutMilliseconds: timeoutMilliseconds)
             return DeliveryResult(messageID: job.messageID, failure: outcome.failure)
         }
+    }
+
+    /// The most bytes of a message an exec program gets on stdin (README: "exec contacts").
+    static let execInputLimit = 16 * 1024
+
+    /// The message as an exec program gets it: whole up to `execInputLimit`, else cut at the
+    /// last line (or, in a line longer than that, character) that fits.
+    static func execInput(_ content: [UInt8]) -> [UInt8] {
+        guard content.count > execInputLimit else { return content }
+        var end = execInputLimit
+        if let newline = content[..<end].lastIndex(of: 0x0A) {
+            end = newline + 1
+        } else {
+            while end > 0 && content[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a UTF-8 sequence
+        }
+        return Array(content[..<end])
     }
 
     /// Maildir delivery: write `tmp/NAME`, fsync, rename into `new/NAME`.
