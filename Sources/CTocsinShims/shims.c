@@ -97,3 +97,11 @@ int tocsin_exited_nowait(pid_t pid, int *code, int *signal) {
     *signal = info.si_code == CLD_EXITED ? 0 : info.si_status;
     return 1;
 }
+
+int tocsin_rename_noreplace(int old_dir, const char *old_name, int new_dir, const char *new_name) {
+#ifdef SYS_renameat2
+    return syscall(SYS_renameat2, old_dir, old_name, new_dir, new_name, 1 /* RENAME_NOREPLACE */) == 0 ? 0 : -errno;
+#else
+    return renameat(old_dir, old_name, new_dir, new_name) == 0 ? 0 : -errno;
+#endif
+}

@@ -41,6 +41,10 @@ struct TocsindCommand: ParsableCommand {
     var firstRetry: String?
     @Option(name: .customLong("delivery-timeout"), help: ArgumentHelp("Kill a sendmail or exec child after this long. Default: 60s.", valueName: "DURATION"))
     var deliveryTimeout: String?
+    @Option(name: .customLong("spool-grace"), help: ArgumentHelp("A spool file whose last line has no newline waits this long for the rest, then goes to failed/. Default: 60s.", valueName: "DURATION"))
+    var spoolGrace: String?
+    @Option(name: .customLong("rescan-interval"), help: ArgumentHelp("List the spool's new/ again this often, besides inotify, and check that its folders are the ones opened. Default: 30s.", valueName: "DURATION"))
+    var rescanInterval: String?
 
     func run() throws {
         let environment = ProcessEnvironment.current
@@ -67,6 +71,16 @@ struct TocsindCommand: ParsableCommand {
                 throw ValidationError("--delivery-timeout: bad duration '\(text)' (e.g. 30s)")
             }
             configuration.deliveryTimeout = duration
+        }
+        if let text = spoolGrace ?? environment["TOCSIN_SPOOL_GRACE"] {
+            guard let duration = RuleDuration(parsing: text) else { throw ValidationError("--spool-grace: bad duration '\(text)' (e.g. 60s)") }
+            configuration.spoolGrace = duration
+        }
+        if let text = rescanInterval ?? environment["TOCSIN_RESCAN_INTERVAL"] {
+            guard let duration = RuleDuration(parsing: text), duration.milliseconds >= 1000 else {
+                throw ValidationError("--rescan-interval: bad duration '\(text)' (1s or more, e.g. 30s)")
+            }
+            configuration.rescanInterval = duration
         }
         let journal = Journal()
         let daemon: Daemon

@@ -40,3 +40,7 @@ int tocsin_pipe(int fds[2]);
  * code or killing signal, 0 while it runs, or -errno. The zombie keeps its process group
  * reserved until waitpid reaps it, so the group can still be killed safely. */
 int tocsin_exited_nowait(pid_t pid, int *code, int *signal);
+
+/* renameat2(RENAME_NOREPLACE): moves old_name of old_dir to new_name of new_dir unless
+ * new_name exists. Returns 0 or -errno (-EEXIST when it exists). */
+int tocsin_rename_noreplace(int old_dir, const char *old_name, int new_dir, const char *new_name);

@@ -116,9 +116,22 @@ extension Daemon {
     private func perform(_ effects: RoundEffects) {
         for (connection, text) in effects.replies { socket.reply(connection, text) }
         for name in effects.spoolApplied { spool.remove(name) }
-        for (name, reason) in effects.spoolFailed { spool.fail(name, reason: reason) }
+        for (name, reason) in effects.spoolFailed { failSpoolFile(name, reason: reason) }
         for item in effects.outbox { outbox.enqueue(item) }
         for entry in effects.journal { journal.write(entry) }
+    }
+
+    /// Moves a bad spool file to `failed/`, and says so only once it is there.
+    private func failSpoolFile(_ name: String, reason: String) {
+        let fields = [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", reason)]
+        switch spool.fail(name, reason: reason) {
+        case .success(let failedName):
+            let renamed = failedName == name ? "" : " as \(failedName) (a file of that name was there)"
+            guard journalBudget.admits(.inputRejected, .warning, now: WallClock.monotonicMilliseconds()) else { return }
+            journal.log(.inputRejected, .warning, "spool file \(name) moved to failed/\(renamed): \(reason)", fields)
+        case .failure(let error):
+            journal.log(.inputRejected, .error, "\(error); it stays in new/: \(reason)", fields)
+        }
     }
 
     /// Notes in the store which rules its incidents are matched against, once they are (so a
@@ -241,14 +254,25 @@ extension Daemon {
 
     /// A spool file: all of its lines, or none of them.
     private func handleSpoolFile(_ name: String, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
-        guard let read = spool.read(name) else { return spool.release(name) }
         let file: SpoolWatcher.File
-        switch read {
-        case .failure(let rejection):
-            effects.spoolFailed.append((name, "\(name): \(rejection.message)"))
-            note(.inputRejected, .warning, "spool file \(name) moved to failed/: \(rejection.message)", fields: [("TOCSIN_SOURCE", "spool:" + name)], into: &effects)
+        switch spool.read(name) {
+        case .gone: return spool.release(name)
+        case .retryLater(let reason):
+            spool.release(name)
+            note(.inputRejected, .warning, "\(reason); the file stays in new/ and is tried again", fields: [("TOCSIN_SOURCE", "spool:" + name)], into: &effects)
             return
-        case .success(let f): file = f
+        case .bad(let rejection):
+            effects.spoolFailed.append((name, "\(name): \(rejection.message)"))
+            return
+        case .file(let f): file = f
+        }
+        // A last line without its newline: the writer may still be writing (a file made in
+        // new/ itself, not renamed from tmp/). Only complete lines are ever applied.
+        if let last = file.bytes.last, last != 0x0A {
+            let waited = spool.waitForRest(name, now: WallClock.monotonicMilliseconds())
+            guard waited >= configuration.spoolGrace.milliseconds else { return }
+            effects.spoolFailed.append((name, "\(name): the last line has no newline after \(configuration.spoolGrace): the file was cut short, or is still being written in new/ (write it in tmp/ and rename it into new/)"))
+            return
         }
         if try store.spoolFileApplied(name: name, digest: file.digest) {
             effects.spoolApplied.append(name)
@@ -278,7 +302,6 @@ extension Daemon {
         if problem == nil { problem = sequenceProblem(events) }
         if let problem {
             effects.spoolFailed.append((name, "\(name): \(problem)"))
-            note(.inputRejected, .warning, "spool file \(name) moved to failed/: \(problem)", fields: [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", problem)], into: &effects)
             return
         }
         let source = EventSource(name: "spool:" + name)

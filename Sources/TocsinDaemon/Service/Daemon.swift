@@ -51,6 +51,7 @@ public final class Daemon {
     var pendingOutcomes: [Outbox.Outcome] = []
     var failedCount = 0
     var nextRescan: Int64 = 0
+    var nextIncompleteCheck: Int64 = 0
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
@@ -136,7 +137,6 @@ public final class Daemon {
         } catch {
             throw StartupError(description: "\(error)")
         }
-        spool.rescan()
         loop.add(signalFD, token: Daemon.signalToken)
 
         var method = DeliveryMethod(sendmail: paths.sendmail, mailDrop: paths.mailDrop)
@@ -160,6 +160,8 @@ public final class Daemon {
     public func run() -> Int32 {
         journal.startSending()
         defer { journal.stopSending() }
+        if let note = spool.folders.stickyNote { journal.log(.daemonState, note.hasPrefix("added") ? .info : .warning, note, [("TOCSIN_SPOOL", configuration.paths.spool)]) }
+        rescanSpool()
         // Steps that fell due while tocsind was down fire now, before READY.
         round(lines: [], spoolNames: [])
         completeRounds(waitForAll: true)
@@ -192,8 +194,12 @@ public final class Daemon {
             }
             if deliveries { pendingOutcomes += outbox.complete(pool.takeResults(), now: WallClock.now()) }
             if mono >= nextRescan {
-                spool.rescan()
+                rescanSpool()
                 nextRescan = mono + configuration.rescanInterval.milliseconds
+            }
+            if mono >= nextIncompleteCheck {
+                spool.requeueIncomplete()
+                nextIncompleteCheck = mono + 1000
             }
             if mono >= nextIdleSweep {
                 socket.closeIdle(now: mono)
@@ -225,6 +231,11 @@ public final class Daemon {
             SocketListener.unlinkIfOurs(path: configuration.paths.socket)
         }
         return exitStatus
+    }
+
+    /// Lists the spool again, and says what is wrong with its folders.
+    private func rescanSpool() {
+        for problem in spool.rescan() { journal.log(.daemonState, .error, problem, [("TOCSIN_SPOOL", configuration.paths.spool)]) }
     }
 
     /// Once a second, and at once after a failed commit: are the store's files (database,

@@ -20,6 +20,10 @@ public struct DaemonConfiguration: Sendable {
     /// The spool is listed again this often, in case a notification was missed.
     public var rescanInterval: RuleDuration = .seconds(30)
 
+    /// A spool file whose last line has no newline waits this long for the rest, then goes
+    /// to `failed/`.
+    public var spoolGrace: RuleDuration = .seconds(60)
+
     /// Creates a configuration from paths, with default limits.
     public init(paths: TocsinPaths) { self.paths = paths }
 }

@@ -10,22 +10,19 @@
 /// a file a crash leaves behind is recognized by its recorded digest and only deleted.
 final class SpoolRemover: @unchecked Sendable {
     private let lock = Lock()
-    private var queue: [String] = []
+    private var queue: [(folder: Int32, name: String)] = []
     private var removed: [String] = []
     private var stopping = false
     private var threads: [pthread_t] = []
-    private let directory: String
-
-    /// Starts `threads` threads deleting names of `directory`.
-    init(directory: String, threads count: Int = 2) {
-        self.directory = directory
+    /// Starts `threads` threads deleting files.
+    init(threads count: Int = 2) {
         threads = (0..<count).map { _ in startThread { self.work() } }
     }
 
-    /// Queues a file name for deletion.
-    func remove(_ name: String) {
+    /// Queues a file of the folder open as `folder` for deletion.
+    func remove(_ name: String, in folder: Int32) {
         lock.withLock {
-            queue.append(name)
+            queue.append((folder, name))
             lock.signal()
         }
     }
@@ -49,7 +46,7 @@ final class SpoolRemover: @unchecked Sendable {
 
     private func work() {
         while true {
-            let names: [String] = lock.withLock {
+            let names: [(folder: Int32, name: String)] = lock.withLock {
                 while queue.isEmpty && !stopping { lock.wait() }
                 // A share at a time, so the other thread finds work too.
                 let share = Array(queue.prefix(max(1, min(64, queue.count / 2))))
@@ -57,8 +54,8 @@ final class SpoolRemover: @unchecked Sendable {
                 return share
             }
             if names.isEmpty { return }  // stopping, nothing left
-            for name in names { unlink(directory + "/" + name) }
-            lock.withLock { removed += names }
+            for (folder, name) in names { unlinkat(folder, name, 0) }
+            lock.withLock { removed += names.map(\.name) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import CTocsinShims
+import TocsinCore
 
 #if canImport(Glibc)
     import Glibc
@@ -12,15 +13,18 @@ final class SpoolWatcher {
     static let token: UInt64 = 2
 
     let root: String
-    let newDirectory: String
-    let failedDirectory: String
+    let folders: SpoolFolders
     let inotifyFD: Int32
+    private var watch: Int32 = -1
     /// Names waiting to be processed (a set, so a name is queued once).
     private var pending = Set<String>()
     private var ordered: [String] = []
     /// Names taken and not yet deleted, failed or put back: a rescan must not queue them
     /// again while their round waits for its commit (or their file for its deletion).
     private var taken = Set<String>()
+    /// Files whose last line has no newline yet, and when they were first seen so
+    /// (monotonic ms): they wait for the rest, up to the grace period.
+    private var incompleteSince: [String: Int64] = [:]
     private let remover: SpoolRemover
 
     /// A spool file read whole, with a digest of its content for "never applied twice".
@@ -30,22 +34,37 @@ final class SpoolWatcher {
         var digest: Int64
     }
 
+    /// What reading a file of `new/` found.
+    enum Read {
+        /// The whole file.
+        case file(File)
+        /// It cannot be a spool file (not a regular file, too large): it goes to `failed/`.
+        case bad(SpoolRejection)
+        /// A passing failure (out of descriptors or memory, an I/O error): it stays in
+        /// `new/` and is tried again at the next rescan.
+        case retryLater(String)
+        /// Gone already (handled by an earlier round or removed by its writer).
+        case gone
+    }
+
     init(root: String, loop: EventLoop) throws(SystemError) {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
-        newDirectory = self.root + "/new"
-        failedDirectory = self.root + "/failed"
-        remover = SpoolRemover(directory: newDirectory)
-        for sub in ["tmp", "new", "failed"] { try Directories.create(self.root + "/" + sub, mode: 0o770) }
+        folders = try SpoolFolders(root: self.root)
+        remover = SpoolRemover()
         inotifyFD = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard inotifyFD >= 0 else { throw SystemError("cannot watch the spool with inotify", path: newDirectory) }
-        guard inotify_add_watch(inotifyFD, newDirectory, UInt32(IN_MOVED_TO | IN_CLOSE_WRITE)) >= 0 else {
-            throw SystemError("cannot watch", path: newDirectory)
-        }
+        guard inotifyFD >= 0 else { throw SystemError("cannot watch the spool with inotify", path: self.root + "/new") }
+        try watchNew()
         loop.add(inotifyFD, token: SpoolWatcher.token)
     }
 
+    /// Watches the `new/` folder open (through its descriptor, never its path).
+    private func watchNew() throws(SystemError) {
+        if watch >= 0 { inotify_rm_watch(inotifyFD, watch) }
+        watch = inotify_add_watch(inotifyFD, "/proc/self/fd/\(folders.newFD)", UInt32(IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR))
+        guard watch >= 0 else { throw SystemError("cannot watch", path: root + "/new") }
+    }
+
     var hasPending: Bool { !ordered.isEmpty }
-    var pendingCount: Int { ordered.count }
 
     /// Reads inotify events and queues the names that arrived.
     func drainNotifications() {
@@ -70,11 +89,22 @@ final class SpoolWatcher {
         }
     }
 
-    /// Lists `new/` and queues every file not yet queued.
-    func rescan() {
+    /// Checks the folders (re-opening one that was replaced), lists `new/` and queues every
+    /// file not yet queued. Returns what the operator should be told about the folders.
+    @discardableResult
+    func rescan() -> [String] {
         forgetRemoved()
-        guard let names = try? FileIO.list(newDirectory) else { return }
+        var (problems, reopened) = folders.verify()
+        if reopened {
+            do {
+                try watchNew()
+            } catch {
+                problems.append("\(error); new files are found by the periodic rescan only")
+            }
+        }
+        guard let names = try? FileIO.list(descriptor: folders.newFD) else { return problems }
         for name in names { enqueue(name) }
+        return problems
     }
 
     private func enqueue(_ name: String) {
@@ -94,7 +124,7 @@ final class SpoolWatcher {
         return batch
     }
 
-    /// Lets go of a taken name whose file was gone when read.
+    /// Lets go of a taken name whose file was gone when read, or that waits for a rescan.
     func release(_ name: String) { taken.remove(name) }
 
     /// Puts names back at the front (their batch could not be committed).
@@ -104,38 +134,58 @@ final class SpoolWatcher {
         ordered.insert(contentsOf: fresh, at: 0)
     }
 
-    /// Reads a file of `new/`. nil when it is gone (already handled); an error string when
-    /// it cannot be a spool file (not a regular file, too large, unreadable).
-    func read(_ name: String) -> Result<File, SpoolRejection>? {
-        let path = newDirectory + "/" + name
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    /// A taken file whose last line has no newline: how long it has waited (ms), and it is
+    /// let go until the writer closes it or the next rescan.
+    func waitForRest(_ name: String, now: Int64) -> Int64 {
+        taken.remove(name)
+        let since = incompleteSince[name] ?? now
+        incompleteSince[name] = since
+        return now - since
+    }
+
+    /// Queues again the files that wait for the rest of their last line (once a second).
+    func requeueIncomplete() {
+        for name in incompleteSince.keys { enqueue(name) }
+    }
+
+    /// Reads a file of `new/` (relative to the folder's descriptor, never following a link).
+    func read(_ name: String) -> Read {
+        let fd = openat(folders.newFD, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if fd < 0 {
-            if errno == ENOENT { return nil }
-            return .failure(SpoolRejection(message: "cannot open: " + String(cString: strerror(errno))))
+            switch errno {
+            case ENOENT: return .gone
+            case ELOOP: return .bad(SpoolRejection(message: "it is a symbolic link, not a file"))
+            case EMFILE, ENFILE, ENOMEM, EIO, EINTR, EAGAIN:
+                return .retryLater("cannot open \(folders.newPath(name)): \(String(cString: strerror(errno)))")
+            default: return .bad(SpoolRejection(message: "cannot open: " + String(cString: strerror(errno))))
+            }
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(SpoolRejection(message: "not a regular file"))
-        }
+        guard fstat(fd, &st) == 0 else { return .retryLater("cannot stat \(folders.newPath(name)): \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .bad(SpoolRejection(message: "not a regular file")) }
         guard st.st_size <= 64 * 1024 * 1024 else {
-            return .failure(SpoolRejection(message: "file is \(st.st_size) bytes; a spool file holds at most 64 MiB"))
+            return .bad(SpoolRejection(message: "file is \(st.st_size) bytes; a spool file holds at most 64 MiB"))
         }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         var got = 0
         while got < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            if n < 0 { return .retryLater("cannot read \(folders.newPath(name)): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
             got += n
         }
         bytes.removeLast(bytes.count - got)
-        return .success(File(name: name, bytes: bytes, digest: SpoolWatcher.fnv1a(bytes)))
+        return .file(File(name: name, bytes: bytes, digest: SpoolWatcher.fnv1a(bytes)))
     }
 
     /// Deletes an applied file (after its events are committed), on the remover's thread;
     /// its name stays taken until it is gone.
-    func remove(_ name: String) { remover.remove(name) }
+    func remove(_ name: String) {
+        incompleteSince[name] = nil
+        remover.remove(name, in: folders.newFD)
+    }
 
     private func forgetRemoved() {
         for name in remover.takeRemoved() { taken.remove(name) }
@@ -147,22 +197,12 @@ final class SpoolWatcher {
         forgetRemoved()
     }
 
-    /// Moves a bad file whole to `failed/`, with `NAME.error` saying which line and why.
-    /// The note is written first, so a crash never leaves a failed file unexplained.
-    func fail(_ name: String, reason: String) {
-        let note = failedDirectory + "/" + name + ".error"
-        let tmp = failedDirectory + "/." + name + ".error.tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        if fd >= 0 {
-            fchmod(fd, 0o640)  // readable by the operators' group, whatever the umask
-            var text = reason + "\n"
-            text.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
-            fsync(fd)
-            close(fd)
-            rename(tmp, note)
-        }
-        rename(newDirectory + "/" + name, failedDirectory + "/" + name)
+    /// Moves a bad file whole to `failed/` under a name of its own there, with
+    /// `NAME.error` beside it; returns that name, or why it stays in `new/`.
+    func fail(_ name: String, reason: String) -> Result<String, SystemError> {
         taken.remove(name)
+        incompleteSince[name] = nil
+        return folders.moveToFailed(name, from: folders.newFD, reason: TerminalText.safe(reason))
     }
 
     static func fnv1a(_ bytes: [UInt8]) -> Int64 {
