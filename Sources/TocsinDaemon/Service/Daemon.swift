@@ -129,7 +129,7 @@ public final class Daemon {
             }
         }
         var limits = EventSocketServer.Limits()
-        limits.maxConnections = configuration.maxConnections
+        limits.maxConnections = DescriptorLimit.connectionsThatFit(configuration.maxConnections)
         limits.idleMilliseconds = configuration.idleTimeout.milliseconds
         socket = EventSocketServer(listenFD: listenFD, loop: loop, limits: limits)
         do {
@@ -200,6 +200,14 @@ public final class Daemon {
             if mono >= nextIncompleteCheck {
                 spool.requeueIncomplete()
                 nextIncompleteCheck = mono + 1000
+            }
+            socket.resumeAcceptingIfDue(now: mono)
+            if let reason = socket.takeAcceptPauses().first,
+                journalBudget.admits(.daemonState, .warning, now: mono)
+            {
+                journal.log(
+                    .daemonState, .warning,
+                    "cannot accept socket clients: \(reason); pausing for \(EventSocketServer.acceptPause) ms and closing the idlest client (\(socket.connectionCount) open; raise LimitNOFILE)")
             }
             if mono >= nextIdleSweep {
                 socket.closeIdle(now: mono)
@@ -284,6 +292,7 @@ public final class Daemon {
             wake = min(wake, max(0, deadline.milliseconds - now.milliseconds))
         }
         wake = min(wake, max(0, nextRescan - mono))
+        if let resume = socket.acceptResumeAt { wake = min(wake, max(0, resume - mono)) }
         if nextWatchdog > 0 { wake = min(wake, max(0, nextWatchdog - mono)) }
         return Int32(wake)
     }

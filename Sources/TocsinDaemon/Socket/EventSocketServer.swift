@@ -64,7 +64,10 @@ final class EventSocketServer {
     func acceptAll(now: Int64) {
         while true {
             let fd = tocsin_accept(listenFD)
-            if fd < 0 { return }
+            if fd < 0 {
+                if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(-fd) { pauseAccepting(now: now, errno: -fd) }
+                return
+            }
             if connections.count >= limits.maxConnections && !evictIdlest() {
                 close(fd)
                 continue
@@ -232,6 +235,38 @@ final class EventSocketServer {
         close(c.fd)
         connections[c.id] = nil
         if c.inBacklog { backlog.removeAll { $0 == c.id } }
+    }
+
+    /// Out of descriptors (or memory): the listener is level-triggered, so it would fire
+    /// again at once for ever. It is taken out of the loop for `acceptPause` ms (clients
+    /// wait in the backlog meanwhile), and the idlest client is closed to free one.
+    private func pauseAccepting(now: Int64, errno code: Int32) {
+        guard acceptResumeAt == nil else { return }
+        loop.modify(listenFD, token: EventSocketServer.listenerToken, readable: false, writable: false)
+        acceptResumeAt = now + Self.acceptPause
+        acceptPauses.append(String(cString: strerror(code)))
+        _ = evictIdlest()
+    }
+
+    /// How long accepting pauses when the process is out of descriptors (ms).
+    static let acceptPause: Int64 = 100
+
+    /// When accepting resumes after running out of descriptors (monotonic ms), if paused.
+    private(set) var acceptResumeAt: Int64?
+    /// Why accepting paused since the last `takeAcceptPauses()`, for the journal.
+    private var acceptPauses: [String] = []
+
+    /// Listens again once the pause is over.
+    func resumeAcceptingIfDue(now: Int64) {
+        guard let at = acceptResumeAt, now >= at else { return }
+        acceptResumeAt = nil
+        loop.modify(listenFD, token: EventSocketServer.listenerToken, readable: true, writable: false)
+    }
+
+    /// The reasons accepting paused since the last call.
+    func takeAcceptPauses() -> [String] {
+        defer { acceptPauses.removeAll() }
+        return acceptPauses
     }
 
     private func evictIdlest() -> Bool {
