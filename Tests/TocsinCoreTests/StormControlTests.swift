@@ -95,4 +95,39 @@ struct StormControlTests {
         h.advance(by: .seconds(60))
         #expect(h.drain() == ["+0m manager step", "+1m manager step"])
     }
+
+    @Test("two urgent complaints 2 s apart under 'storm off': the second reaches everyone at once too")
+    func stormOffRule() {
+        let rules = stormRules.replacingOccurrences(of: "after 0m notify manager lead", with: "after 0m notify manager lead\n  storm off")
+        var h = EngineHarness(rules)
+        h.submit("kind=complaint id=c1")
+        h.advance(by: .seconds(2))
+        h.submit("kind=complaint id=c2")
+        #expect(h.drain().sorted() == ["+0m lead step", "+0m manager step", "+2s lead step", "+2s manager step"])
+        #expect(h.held.isEmpty)
+        // Without it, the second waits for the window's end.
+        var gathered = EngineHarness(stormRules)
+        gathered.submit("kind=complaint id=c1")
+        gathered.advance(by: .seconds(2))
+        gathered.submit("kind=complaint id=c2")
+        #expect(gathered.drain().sorted() == ["+0m lead step", "+0m manager step"])
+    }
+
+    @Test("the shipped urgent complaint and media rules are 'storm off'")
+    func shippedRules() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("rules")
+        let text = try String(contentsOf: directory.appendingPathComponent("20-complaints.rules"), encoding: .utf8)
+        let compiled = RuleCompiler.compile(
+            "contact shift-lead mail a@x.example\ncontact centre-manager mail b@x.example\ncontact dept-head mail c@x.example\ncontact duty-officer mail d@x.example\n" + text)
+        let rules = try #require(compiled.ruleSet).rules
+        #expect(rules.filter(\.stormOff).map(\.name.rawValue) == ["complaint-urgent", "media"])
+    }
+
+    @Test("'storm' takes only 'off'")
+    func stormSyntax() {
+        let out = RuleCompiler.compile("contact a mail a@x.example\nrule r\n  match kind=x\n  after 0m notify a\n  storm on\n", name: "t.rules")
+            .renderedDiagnostics()
+        #expect(out.hasPrefix("t.rules:5:3: error: expected 'storm off' (this rule's messages are never held by storm control)"))
+    }
 }

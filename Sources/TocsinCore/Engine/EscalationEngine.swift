@@ -150,10 +150,11 @@ public struct EscalationEngine: Sendable {
                 numberByID[id] = nil
                 ledger.recordResolved(incident)
                 actions.append(.resolved(incident))
+                let stormOff = incident.rule.flatMap { rules.rule(named: $0) }?.stormOff ?? false
                 for name in incident.told {
                     guard let contact = rules.contacts[name] else { continue }
                     let message = composer.recoveredMessage(incident, contact: contact, rules: rules, now: now)
-                    actions.append(gate(message, group: incident.rule?.rawValue ?? "-", now: now))
+                    actions.append(gate(message, group: incident.rule?.rawValue ?? "-", stormOff: stormOff, now: now))
                 }
             }
             return .success((Receipt(incident: number, id: id, state: incident.state, isNew: false), actions))
@@ -380,8 +381,8 @@ public struct EscalationEngine: Sendable {
         for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
         ledger.stepsFired += 1
         actions.append(.stepFired(incident, firing))
-        if let first { actions.append(gate(first, group: rule.name.rawValue, now: now)) }
-        for message in more { actions.append(gate(message, group: rule.name.rawValue, now: now)) }
+        if let first { actions.append(gate(first, group: rule.name.rawValue, stormOff: rule.stormOff, now: now)) }
+        for message in more { actions.append(gate(message, group: rule.name.rawValue, stormOff: rule.stormOff, now: now)) }
     }
 
     private func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {
@@ -402,7 +403,8 @@ public struct EscalationEngine: Sendable {
         return nil
     }
 
-    private mutating func gate(_ message: OutboundMessage, group: String, now: Timestamp) -> EngineAction {
+    private mutating func gate(_ message: OutboundMessage, group: String, stormOff: Bool = false, now: Timestamp) -> EngineAction {
+        if stormOff { return .send(message) }
         let key = StormKey(contact: message.contact, group: group)
         switch storm.offer(message, key: key, now: now) {
         case .send: return .send(message)

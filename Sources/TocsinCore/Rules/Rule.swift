@@ -41,6 +41,9 @@ public struct Rule: Hashable, Sendable {
     public let repetition: Repetition?
     /// Whether an ack stops the steps (by default only `resolve` does).
     public let stopsOnAck: Bool
+    /// `storm off`: this rule's messages always go at once, never gathered by storm control
+    /// (an urgent complaint is never held back behind an earlier one, SPEC §8).
+    public let stormOff: Bool
     /// The step indices in firing order (by delay, then as written).
     public let firingOrder: [Int]
     /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
@@ -56,7 +59,7 @@ public struct Rule: Hashable, Sendable {
     /// Creates a rule.
     public init(
         name: RuleName, matchLines: [[Matcher]], steps: [Step], repetition: Repetition? = nil,
-        stopsOnAck: Bool = false, subject: Template? = nil, body: Template? = nil,
+        stopsOnAck: Bool = false, stormOff: Bool = false, subject: Template? = nil, body: Template? = nil,
         location: SourceLocation = SourceLocation(file: "-", line: 0, column: 0)
     ) {
         self.name = name
@@ -64,6 +67,7 @@ public struct Rule: Hashable, Sendable {
         self.steps = steps
         self.repetition = repetition
         self.stopsOnAck = stopsOnAck
+        self.stormOff = stormOff
         self.firingOrder = steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
         var parts = steps.map { "\($0.delay.milliseconds):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
         if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }

@@ -229,13 +229,15 @@ struct RuleChecker {
                 repetition = Repetition(interval: interval, maxCount: maxCount)
             }
             if syntax.stopOnAck.count > 1 { warning("'stop on ack' given twice", syntax.stopOnAck[1]) }
+            if syntax.stormOff.count > 1 { warning("'storm off' given twice", syntax.stormOff[1]) }
             let subject = checkTemplates(syntax.subjects, kind: "subject")
             let body = checkTemplates(syntax.bodies, kind: "body")
             guard valid, subject.ok, body.ok else { continue }
             rules.append(
                 Rule(
                     name: RuleName(name), matchLines: matchLines, steps: steps, repetition: repetition,
-                    stopsOnAck: !syntax.stopOnAck.isEmpty, subject: subject.template, body: body.template,
+                    stopsOnAck: !syntax.stopOnAck.isEmpty, stormOff: !syntax.stormOff.isEmpty,
+                    subject: subject.template, body: body.template,
                     location: syntax.keyword.range.start))
         }
         warnShadowed(rules, syntaxes)

@@ -5,7 +5,7 @@ public struct RuleParser {
     /// Top-level statements.
     public static let topLevelKeywords = ["set", "contact", "rule", "report"]
     /// Statements inside a `rule` block.
-    public static let ruleKeywords = ["match", "after", "repeat", "stop", "subject", "body"]
+    public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body"]
 
     private var syntax = RuleFileSyntax()
     private var diagnostics: [Diagnostic] = []
@@ -107,6 +107,11 @@ public struct RuleParser {
                 return error("expected 'stop on ack'", head)
             }
             currentRule?.stopOnAck.append(head)
+        case "storm":
+            guard args.count == 1, args[0].isBare, args[0].text == "off" else {
+                return error("expected 'storm off' (this rule's messages are never held by storm control)", head)
+            }
+            currentRule?.stormOff.append(head)
         case "subject", "body":
             guard args.count == 1 else {
                 return error(

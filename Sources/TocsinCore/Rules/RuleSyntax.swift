@@ -39,6 +39,8 @@ public struct RuleFileSyntax: Sendable {
         public var steps: [Step] = []
         public var repeats: [Repeat] = []
         public var stopOnAck: [RuleToken] = []
+        /// `storm off` lines (one is meant).
+        public var stormOff: [RuleToken] = []
         public var subjects: [RuleToken] = []
         public var bodies: [RuleToken] = []
     }
