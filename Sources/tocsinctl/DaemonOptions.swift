@@ -2,6 +2,10 @@ import ArgumentParser
 import TocsinCore
 import TocsinDaemon
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `--socket`, `--state`, `--spool`, defaulting as tocsind does.
 struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The events socket (default: TOCSIN_SOCKET or /run/tocsin/events.sock).", valueName: "PATH"))
@@ -28,21 +32,28 @@ struct DaemonOptions: ParsableArguments {
         }
     }
 
-    /// Sends event lines over the socket and returns the replies, in order.
-    func send(_ lines: [String]) -> [String] {
+    /// Sends event lines over the socket and returns the replies, in order. Exits with a
+    /// clear message when tocsind cannot be reached; when it was reached but did not
+    /// answer in time (or closed the connection), says that what was sent may still be
+    /// stored, with `resend` (how to send it again safely), and exits 75 (EX_TEMPFAIL).
+    func send(_ lines: [String], resend: String) -> [String] {
         let client: SocketClient
         do {
-            client = try SocketClient(path: paths.socket)
+            client = try SocketClient(path: paths.socket, timeoutSeconds: Self.replyTimeout)
         } catch {
-            Output.fail("\(error)\n  Is tocsind running? ('systemctl status tocsind'; or give --socket PATH / set TOCSIN_SOCKET.)\n  'tocsinctl submit --spool' queues an event for when it starts.")
+            Output.fail(SocketTrouble.explain(error, socket: paths.socket))
         }
         do {
             for line in lines { try client.send(line) }
             return try lines.map { _ throws(SystemError) in try client.readLine() }
         } catch {
-            Output.fail("\(error)")
+            let what = error.code == ETIMEDOUT ? "no reply from tocsind within \(Self.replyTimeout) s" : "\(error) before replying"
+            Output.fail("\(what): the event may still be stored; \(resend)", status: 75)
         }
     }
+
+    /// How long tocsinctl waits for tocsind's reply (seconds).
+    static let replyTimeout = 10
 }
 
 /// The name to record as `by=` when none is given: the invoking user.

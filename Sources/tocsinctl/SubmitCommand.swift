@@ -36,9 +36,14 @@ enum EventSender {
     /// and exit status 1, without being sent, or dropped as a file that would only fail in
     /// the spool.
     static func deliver(arguments: [String], daemon: DaemonOptions, spool: Bool = false) throws {
-        let event: Event
+        var event: Event
         do {
             event = try EventParser.parse(arguments: arguments, now: WallClock.now())
+            // An open without an id gets one here, before it is sent: a resend after a lost
+            // reply is then the same incident, never a second one.
+            if event.action == .open, event.id == nil {
+                event = try EventParser.parse(arguments: arguments + ["id=" + madeUpID()], now: WallClock.now())
+            }
         } catch {
             Output.out("error reason=" + Event.logfmtQuoted(error.message) + "\n")
             throw ExitCode(1)
@@ -52,10 +57,22 @@ enum EventSender {
             }
             return
         }
-        let reply = daemon.send([event.logfmt])[0]
+        let id = event.id.map(ShellWord.quoted) ?? "-"
+        let resend =
+            event.action == .open
+            ? "sending it again with the same id (id=\(id)) is safe: it is never a second incident"
+            : "check with 'tocsinctl show \(event.id.map { $0.hasPrefix("-") ? "-- " + ShellWord.quoted($0) : ShellWord.quoted($0) } ?? "-")' before sending it again"
+        let reply = daemon.send([event.logfmt], resend: resend)[0]
         Output.out(TerminalText.safe(reply) + "\n")
         if !reply.hasPrefix("ok") { throw ExitCode(1) }
     }
+}
+
+/// An incident id for an event sent without one: the time, and random bits so that two
+/// tocsinctl runs in the same second never meet.
+private func madeUpID() -> String {
+    let now = WallClock.now()
+    return "ctl-\(now.seconds)-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
 }
 
 /// `tocsinctl ack ID`.

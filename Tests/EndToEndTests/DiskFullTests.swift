@@ -33,6 +33,13 @@ struct DiskFullTests {
         #expect(!refused.isEmpty)
         #expect(refused.allSatisfy { $0.hasPrefix("error reason=\"not stored: ") && $0.contains("full") })
 
+        // What an operator sees: tocsind answers, but says its store is failing (exit 1).
+        let status = try d.ctl(["status"])
+        #expect(status.status == 1, "\(status.stdout)")
+        #expect(status.stdout.contains("but its store is FAILING (a commit failed "), "\(status.stdout)")
+        #expect(status.stdout.contains("s ago): cannot commit to"), "\(status.stdout)")
+        #expect(status.stdout.contains("LOW: tocsind cannot store events on a full disk"), "\(status.stdout)")
+
         let spooled = try d.spoolFile("while-full", "kind=fault id=spooled summary=\(summary)\n")
         usleep(2_500_000)
         #expect(FileManager.default.fileExists(atPath: spooled.path), "the spool file was taken while the disk was full")

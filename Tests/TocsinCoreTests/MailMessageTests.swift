@@ -52,6 +52,22 @@ struct MailMessageTests {
         if subject.hasPrefix("=?") { #expect(decoded == subject) }
     }
 
+    @Test("bidi overrides in a subject are flattened to '?', as on the terminal")
+    func bidiOverrides() throws {
+        let text = message(subject: "发票 \u{202E}fdp.exe\u{202C} 与 \u{2066}x\u{2069}").rendered()
+        let parsed = try PythonEmail.parse(text)
+        #expect(parsed["subject"] as? String == "发票 ?fdp.exe? 与 ?x?")
+    }
+
+    @Test("an id starting with '-' is shown after '--' in the ack and resolve commands")
+    func dashID() {
+        var h = EngineHarness("contact lead mail lead@example.org\nrule f\n  match kind=fault\n  after 0m notify lead\n")
+        h.submit("kind=fault id=-x")
+        let body = h.sent.first?.body ?? ""
+        #expect(body.contains("Acknowledge:  tocsinctl ack --by NAME -- -x\n"), "\(body)")
+        #expect(body.contains("Resolve:      tocsinctl resolve --cause \"...\" --by NAME -- -x\n"))
+    }
+
     @Test("a very long body line goes quoted-printable and still decodes to the same text")
     func longBody() throws {
         let body = String(repeating: "核心系统", count: 400) + "\n"

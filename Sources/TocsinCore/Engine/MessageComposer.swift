@@ -331,8 +331,14 @@ public struct MessageComposer: Sendable {
             for field in others { body += "  \(field.key): \(field.value)\n" }
         }
         let id = ShellWord.quoted(incident.id)
-        body += "\nAcknowledge:  tocsinctl ack \(id) --by NAME\n"
-        body += "Resolve:      tocsinctl resolve \(id) --cause \"...\" --by NAME\n"
+        if incident.id.hasPrefix("-") {
+            // Read as an option before '--'; after it, an argument.
+            body += "\nAcknowledge:  tocsinctl ack --by NAME -- \(id)\n"
+            body += "Resolve:      tocsinctl resolve --cause \"...\" --by NAME -- \(id)\n"
+        } else {
+            body += "\nAcknowledge:  tocsinctl ack \(id) --by NAME\n"
+            body += "Resolve:      tocsinctl resolve \(id) --cause \"...\" --by NAME\n"
+        }
         return body
     }
 

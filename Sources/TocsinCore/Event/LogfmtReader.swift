@@ -75,3 +75,31 @@ struct LogfmtReader {
 
     private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 }
+
+/// Reading a logfmt line's fields as text: the replies `tocsinctl` reads from tocsind
+/// (`ok status open=3 store="…"`), with the same quoting rules as events.
+public enum LogfmtFields {
+    /// The value of `key` in the `key=value` pairs of `line`, after any leading bare words
+    /// (`ok status`); nil when it is absent or the pairs do not parse.
+    public static func value(_ key: String, in line: String) -> String? {
+        var bytes = Array(line.utf8)
+        // Skip leading words without '=' ("ok", "status").
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+            if bytes[start..<end].contains(0x3D) { break }
+            start = end + 1
+        }
+        guard start < bytes.count else { return nil }
+        bytes.removeFirst(start)
+        return bytes.withUnsafeBytes { buffer -> String? in
+            var reader = LogfmtReader(bytes: buffer, position: 0)
+            guard let fields = try? reader.readFields() else { return nil }
+            for field in fields where field.keyText(in: buffer) == key {
+                return field.withValueBytes(in: buffer) { String(decoding: $0, as: UTF8.self) }
+            }
+            return nil
+        }
+    }
+}

@@ -54,10 +54,17 @@ public enum EncodedWord {
 /// Header text hygiene: nothing from an event can end a header line or start a new one.
 public enum HeaderText {
     /// Control characters (CR, LF, NUL, tab, C1) become spaces; runs of spaces collapse.
+    /// Bidirectional overrides and isolates (U+202A–202E, U+2066–2069), which can make a
+    /// subject read backwards, become `?`, as on the terminal (`TerminalText`).
     public static func sanitized(_ text: String) -> String {
         var out = ""
         var lastWasSpace = false
         for scalar in text.unicodeScalars {
+            if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                out += "?"
+                lastWasSpace = false
+                continue
+            }
             let isControl = scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
                 || scalar == "\u{2028}" || scalar == "\u{2029}"
             if isControl || scalar == " " {

@@ -152,6 +152,7 @@ extension Daemon {
             journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
         }
         storeRetryAt = WallClock.monotonicMilliseconds() + 1000
+        lastCommitFailure = ("\(error)", WallClock.monotonicMilliseconds())
         nextStoreCheck = 0  // a removed store file stops tocsind now, not in a second
         for connection in round.connections { socket.reply(connection, Daemon.errorReply("not stored: \(error)")) }
         spool.putBack(round.spoolNames)
@@ -197,6 +198,10 @@ extension Daemon {
 
     private func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
         let source = EventSource(name: "socket", uid: line.uid, pid: line.pid)
+        if line.framingError == nil, Daemon.isStatusQuery(line.bytes) {
+            effects.replies.append((line.connection, statusReply()))
+            return
+        }
         if let framing = line.framingError {
             reject(framing, source: source, connection: line.connection, effects: &effects)
             return

@@ -59,6 +59,8 @@ public final class Daemon {
     var storeRetryAt: Int64 = 0
     /// When the loop next asks whether the store's file is still in place (`checkStoreFile`).
     var nextStoreCheck: Int64 = 0
+    /// The last failed commit's error (a full disk) and when it was (monotonic ms).
+    var lastCommitFailure: (error: String, at: Int64)?
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
 

@@ -1,0 +1,33 @@
+import TocsinCore
+
+extension Daemon {
+    /// The socket's one control line: `status`, alone on its line. tocsind answers from its
+    /// own state, in order with the client's other lines:
+    ///
+    ///     ok status open=3 queued=0 held=0 failed=1
+    ///     ok status open=3 queued=2 held=0 failed=0 store="cannot commit to …: database or disk is full" store_failed_s=3
+    ///
+    /// An answer proves the event loop runs; `store=` says a commit failed within the last
+    /// `commitFailureShown` (some may succeed meanwhile: on a full disk a small commit
+    /// can still fit), and `store_failed_s=` how many seconds ago. No event has
+    /// a bare word for a line (an event is `key=value` pairs or a JSON object), so the word
+    /// cannot be mistaken for one.
+    static func isStatusQuery(_ bytes: [UInt8]) -> Bool {
+        var line = bytes[...]
+        while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = line.dropLast() }
+        return line.elementsEqual("status".utf8)
+    }
+
+    /// The reply to `status`.
+    func statusReply() -> String {
+        var reply = "ok status open=\(engine.openCount) queued=\(outbox.queuedCount) held=\(engine.heldCount) failed=\(failedCount)"
+        let now = WallClock.monotonicMilliseconds()
+        if let failure = lastCommitFailure, now - failure.at < Daemon.commitFailureShown {
+            reply += " store=" + Event.logfmtQuoted(failure.error) + " store_failed_s=\((now - failure.at) / 1000)"
+        }
+        return reply
+    }
+
+    /// How long after a failed commit `status` still reports it (ms).
+    static let commitFailureShown: Int64 = 60_000
+}
