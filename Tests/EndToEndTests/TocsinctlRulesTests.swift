@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 @Suite("tocsinctl check, test and drill (the real binary)")
@@ -28,6 +29,29 @@ struct TocsinctlRulesTests {
         #expect(result.stdout.contains("rules/10-faults.rules:23:9: error: bad duration '15'"))
         #expect(result.stdout.contains("rules/30-reports.rules:1:14: error: bad time of day '17:70'"))
         #expect(result.stdout.hasSuffix("3 errors in rules\n"))
+    }
+
+    @Test("a FIFO named *.rules: check refuses it at once, naming it; a reload with it keeps the old rules")
+    func fifoRuleFile() throws {
+        let dir = Binaries.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.copyItem(at: Binaries.repository.appendingPathComponent("rules"), to: rules)
+        let fifo = rules.appendingPathComponent("50-pipe.rules")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        let result = try Binaries.tocsinctl(["check", rules.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "tocsinctl: refusing to read a FIFO as a file: '\(fifo.path)'\n", "\(result.stderr)")
+
+        let d = try DaemonProcess(rules: "contact a mail a@example.org\nrule r\n  match kind=fault\n  after 1h notify a\n")
+        try d.start()
+        defer { d.stop() }
+        #expect(mkfifo(d.rulesDir.appendingPathComponent("pipe.rules").path, 0o644) == 0)
+        d.signal(SIGHUP)
+        #expect(eventually(10) {
+            d.journalEntries(["PRIORITY=3"]).contains { ($0["MESSAGE"] as? String)?.contains("reload: refusing to read a FIFO as a file") == true }
+                || d.stderrText().contains("reload: refusing to read a FIFO as a file")
+        })
+        #expect(try d.send("kind=fault id=after-reload") == "ok incident=1 id=after-reload state=open")
     }
 
     @Test("check with TOCSIN_RULES and with a missing directory")

@@ -190,4 +190,17 @@ struct RuleDiagnosticsTests {
         #expect(out.contains("rules/faults.rules:5:8: error: unknown report schedule 'weekly': only 'daily' is supported"))
         #expect(out.contains("rules/faults.rules:9:10: error: 'repeat' needs an interval of at least 1s"))
     }
+
+    @Test("the shadowed-rule check over 4,000 rules finds exactly the shadowed ones")
+    func manyRules() {
+        var same = "contact a mail a@example.org\n"
+        for i in 0..<4_000 {
+            same += "rule r\(i)\n  match kind=fault id=t\(i / 2)\(i % 2 == 1 ? " branch=BJ-\(i)" : "")\n  after 1h notify a\n"
+        }
+        let twice = RuleCompiler.compile(same, name: "many.rules")
+        let warned = twice.diagnostics.filter { $0.headline.contains("can never match") }
+        #expect(warned.count == 2_000)
+        #expect(twice.ruleSet != nil)
+        #expect(warned.first?.headline == "many.rules:5:6: warning: rule 'r1' can never match: rule 'r0' comes first and takes every incident it would")
+    }
 }

@@ -21,13 +21,13 @@ public enum RuleDirectory {
                 }
                 let prefix = path.hasSuffix("/") ? path : path + "/"
                 for name in names {
-                    files.append(SourceFile(name: prefix + name, text: try FileIO.readText(prefix + name)))
+                    files.append(SourceFile(name: prefix + name, text: try readRuleFile(prefix + name)))
                 }
             } else {
                 guard FileIO.exists(path) else {
                     throw LoadError(description: "cannot read rules '\(path)': No such file or directory")
                 }
-                files.append(SourceFile(name: path, text: try FileIO.readText(path)))
+                files.append(SourceFile(name: path, text: try readRuleFile(path)))
             }
         } catch let error as LoadError {
             throw error
@@ -35,6 +35,15 @@ public enum RuleDirectory {
             throw LoadError(description: "\(error)")
         }
         return RuleCompiler.compile(files)
+    }
+
+    /// The most bytes a rule file may have (the shipped ones are a few KiB).
+    public static let maximumFileSize = 4 * 1024 * 1024
+
+    /// A rule file's text: regular files only (a FIFO named `x.rules` would hang a
+    /// blocking read, and `reload` with it), of at most `maximumFileSize`.
+    private static func readRuleFile(_ path: String) throws(SystemError) -> String {
+        String(decoding: try FileIO.readRegularFile(path, limit: maximumFileSize), as: UTF8.self)
     }
 
     /// A one-line summary of a good rule set: `4 files, 6 rules, 4 contacts, 1 report`.

@@ -23,6 +23,41 @@ public enum FileIO {
         return result
     }
 
+    /// A regular file's bytes, at most `limit` of them. Opened without blocking, so a FIFO or
+    /// a device in its place is refused at once instead of hanging the reader.
+    public static func readRegularFile(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw SystemError("cannot open", path: path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SystemError("cannot read", path: path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            let kind: String
+            switch st.st_mode & S_IFMT {
+            case S_IFIFO: kind = "a FIFO"
+            case S_IFDIR: kind = "a directory"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            default: kind = "not a regular file"
+            }
+            throw SystemError("refusing to read \(kind) as a file:", path: path, code: 0)
+        }
+        guard st.st_size <= limit else {
+            throw SystemError("the file is \(st.st_size) bytes, more than the \(limit) allowed:", path: path, code: 0)
+        }
+        var result = [UInt8](repeating: 0, count: Int(st.st_size))
+        var got = 0
+        while got < result.count {
+            let n = result.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw SystemError("cannot read", path: path) }
+            if n == 0 { break }
+            got += n
+        }
+        result.removeLast(result.count - got)
+        return result
+    }
+
     /// The file as UTF-8 text (invalid bytes replaced).
     public static func readText(_ path: String) throws(SystemError) -> String {
         String(decoding: try read(path), as: UTF8.self)
