@@ -49,6 +49,25 @@ struct EventParserTests {
         #expect(event["emoji"] == "😀")
     }
 
+    @Test("JSON numbers are JSON's: 00002, 1e5e5--, +1 and 1. are refused; -0.5e+3 is taken")
+    func jsonNumbers() throws {
+        for bad in ["00002", "1e5e5--", "+1", "1.", "-", "1e", "--1", "1e5.5"] {
+            #expect(error(#"{"kind":"fault","severity":\#(bad)}"#).hasPrefix("JSON: severity is not a number as JSON writes one"), "\(bad)")
+        }
+        let event = try parse(#"{"kind":"fault","severity":2,"weight":-0.5e+3,"zero":0}"#)
+        #expect(event["weight"] == "-0.5e+3")
+        #expect(event["zero"] == "0")
+    }
+
+    @Test("a decoded newline, in a value or a field name, never breaks an error onto two lines")
+    func oneLineErrors() {
+        for line in [#"{"kind":"fault","severity":"1\n2"}"#, #"{"kind":"fault","a\nb":"x"}"#, #"{"kind":"fa\nult"}"#, #"{"action":"x\ny","id":"a"}"#] {
+            let message = error(line)
+            #expect(!message.contains("\n") && !message.contains("\r"), "\(line) → \(message)")
+            #expect(!message.isEmpty)
+        }
+    }
+
     @Test("the logfmt encoding reads back to the same event")
     func roundTrip() throws {
         let event = try parse(#"{"kind":"fault","summary":"a \"b\" c\\d = e","empty":""}"#)

@@ -203,4 +203,12 @@ struct RuleDiagnosticsTests {
         #expect(twice.ruleSet != nil)
         #expect(warned.first?.headline == "many.rules:5:6: warning: rule 'r1' can never match: rule 'r0' comes first and takes every incident it would")
     }
+
+    @Test("a newline decoded from a quoted string stays on the diagnostic's one line, as \\x0A")
+    func decodedNewline() {
+        let out = RuleCompiler.compile("contact a mail a@example.org\nrule r\n  match summary~\"(a\\nb\"\n  after 1h notify a\n", name: "t.rules")
+            .renderedDiagnostics()
+        let headline = out.split(separator: "\n").first ?? ""
+        #expect(headline.hasPrefix("t.rules:3:9: error: bad regular expression '(a\\x0Ab': missing ')'"), "\(out)")
+    }
 }

@@ -27,7 +27,9 @@ public struct Diagnostic: Hashable, Sendable {
 
     /// Error, warning or note.
     public var severity: Severity
-    /// One line saying what is wrong (and, for common mistakes, what was meant).
+    /// One line saying what is wrong (and, for common mistakes, what was meant). Control
+    /// characters a message quotes from the rule text (a `\n` decoded from a quoted string)
+    /// are shown as `\xNN`, so a diagnostic is always one line.
     public var message: String
     /// The text it is about.
     public var range: SourceRange
@@ -39,9 +41,27 @@ public struct Diagnostic: Hashable, Sendable {
         _ severity: Severity, _ message: String, at range: SourceRange, notes: [Diagnostic] = []
     ) {
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.oneLine(message)
         self.range = range
         self.notes = notes
+    }
+
+    /// The text with control characters (and bidi overrides) written as `\xNN` / `\u{NNNN}`.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
+            return text
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) {
+                out += "\\x" + String(FieldText.hex4(scalar.value).suffix(2))
+            } else if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                out += "\\u{" + FieldText.hex4(scalar.value) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Where it starts.

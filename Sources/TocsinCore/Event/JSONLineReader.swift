@@ -63,8 +63,40 @@ struct JSONLineReader {
                 position += 1
             }
             guard position > start else { throw EventError(field: key, "JSON: \(key) has no valid value") }
-            return Array(bytes[start..<position])
+            let literal = Array(bytes[start..<position])
+            guard Self.isJSONNumber(literal) else {
+                throw EventError(field: key, "JSON: \(key) is not a number as JSON writes one: '\(String(decoding: literal, as: UTF8.self))'")
+            }
+            return literal
         }
+    }
+
+    /// RFC 8259's number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, so
+    /// `00002`, `1e5e5--`, `+1` and `1.` are refused.
+    static func isJSONNumber(_ text: [UInt8]) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < text.count, text[i] >= 0x30, text[i] <= 0x39 { i += 1 }
+            return i - start
+        }
+        if i < text.count, text[i] == 0x2D { i += 1 }
+        guard i < text.count else { return false }
+        if text[i] == 0x30 {
+            i += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if i < text.count, text[i] == 0x2E {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < text.count, text[i] == 0x65 || text[i] == 0x45 {
+            i += 1
+            if i < text.count, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == text.count
     }
 
     private mutating func literal(_ word: String, key: String) throws(EventError) {
