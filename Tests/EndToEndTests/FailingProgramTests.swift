@@ -138,4 +138,37 @@ struct FailingProgramTests {
             }
         #expect(ticking.isEmpty, "left running: \(ticking)")
     }
+
+    @Test("a step whose delivery fails and is retried still reaches the contact before the repeats that follow it")
+    func orderKeptAcrossRetries() throws {
+        let dir = Binaries.temporaryDirectory("exec-order")
+        let script = dir.appendingPathComponent("sms.sh")
+        // The first attempt at the second step fails; everything else succeeds.
+        try """
+            #!/bin/sh
+            cat > /dev/null
+            if [ "$TOCSIN_STEP" = "2" ] && [ ! -e \(dir.path)/failed-once ]; then touch \(dir.path)/failed-once; exit 1; fi
+            echo "$TOCSIN_STEP" >> \(dir.path)/order
+            """.write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let d = try DaemonProcess(
+            rules: """
+                set storm-window 0s
+                contact a exec \(script.path)
+                rule r
+                  match kind=fault
+                  after 0m notify a
+                  after 1s notify a
+                  repeat 1s max 3
+                """,
+            arguments: ["--first-retry", "4s"])
+        try d.start()
+        defer { d.stop() }
+        #expect(try d.send("kind=fault id=f1") == "ok incident=1 id=f1 state=open")
+        let order = dir.appendingPathComponent("order")
+        #expect(eventually(20) { ((try? String(contentsOf: order, encoding: .utf8)) ?? "").split(separator: "\n").count == 5 })
+        let steps = ((try? String(contentsOf: order, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(steps.count == 5)
+        #expect(steps.prefix(2) == ["1", "2"], "delivered in the order \(steps)")
+    }
 }

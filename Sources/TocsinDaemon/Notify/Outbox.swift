@@ -3,7 +3,17 @@ import TocsinCore
 /// The notifications waiting to go out, on the event loop's side: which are due, which are
 /// in flight with a worker, and what to do when one fails (retry with backoff: the first
 /// within 5 s, doubling, at most 10 min apart; failed for good after `giveUpAfter`).
+///
+/// One incident's messages to one contact go in the order they were queued: each waits
+/// (parked) until the one before it is sent or has failed for good, retries included, so
+/// a repeat never arrives before the step it repeats.
 final class Outbox {
+    /// One incident's messages to one contact.
+    private struct Lane: Hashable {
+        var incident: IncidentNumber
+        var contact: ContactName
+    }
+
     /// What became of a delivery, for the store and the journal.
     enum Outcome {
         case sent(OutboxItem)
@@ -14,6 +24,9 @@ final class Outbox {
     private var due = MinHeap<Timestamp, String>()
     private var waiting: [String: OutboxItem] = [:]
     private var inFlight: [String: OutboxItem] = [:]
+    /// Each lane's queued message ids, in order: the first may be due, the others are parked.
+    private var lanes: [Lane: [String]] = [:]
+    private var parked: [String: OutboxItem] = [:]
     private let pool: DeliveryPool
     private let concurrency: Int
     let giveUpAfter: RuleDuration
@@ -27,15 +40,46 @@ final class Outbox {
     }
 
     /// Queued and in-flight notifications.
-    var queuedCount: Int { waiting.count + inFlight.count }
+    var queuedCount: Int { waiting.count + inFlight.count + parked.count }
 
     /// When the next waiting notification is due.
     var nextDue: Timestamp? { inFlight.count < concurrency ? due.minKey : nil }
 
     func enqueue(_ item: OutboxItem) {
-        guard waiting[item.message.messageID] == nil, inFlight[item.message.messageID] == nil else { return }
+        let id = item.message.messageID
+        guard waiting[id] == nil, inFlight[id] == nil, parked[id] == nil else { return }
+        if let lane = Self.lane(of: item) {
+            var ids = lanes[lane, default: []]
+            if !ids.contains(id) { ids.append(id) }
+            lanes[lane] = ids
+            // A retry of the lane's first is due again; anything later waits its turn.
+            guard ids.first == id else {
+                parked[id] = item
+                return
+            }
+        }
+        makeDue(item)
+    }
+
+    private func makeDue(_ item: OutboxItem) {
         waiting[item.message.messageID] = item
         due.push(item.nextAttempt ?? item.message.created, item.message.messageID)
+    }
+
+    private static func lane(of item: OutboxItem) -> Lane? {
+        item.message.incident.map { Lane(incident: $0, contact: item.message.contact) }
+    }
+
+    /// The lane's first is done (sent, or failed for good): the next one's turn.
+    private func finished(_ item: OutboxItem) {
+        guard let lane = Self.lane(of: item), var ids = lanes[lane] else { return }
+        ids.removeAll { $0 == item.message.messageID }
+        if ids.isEmpty {
+            lanes[lane] = nil
+        } else {
+            lanes[lane] = ids
+            if let next = parked.removeValue(forKey: ids[0]) { makeDue(next) }
+        }
     }
 
     /// Hands due notifications to the workers, up to the concurrency limit.
@@ -54,12 +98,14 @@ final class Outbox {
             item.attempts += 1
             guard let failure = result.failure else {
                 item.status = .sent
+                finished(item)
                 return .sent(item)
             }
             item.lastError = failure
             if now - item.message.created >= giveUpAfter {
                 item.status = .failed
                 item.nextAttempt = nil
+                finished(item)
                 return .failed(item)
             }
             let doubled = firstRetry.milliseconds << Int64(min(item.attempts - 1, 20))

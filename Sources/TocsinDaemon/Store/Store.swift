@@ -590,7 +590,16 @@ public final class Store {
         let s = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'queued' ORDER BY created, message_id")
         var items: [OutboxItem] = []
         while try s.step() { items.append(Store.outboxItem(from: s)) }
-        return items
+        // Messages made in the same instant (steps and repeats overdue at a restart) in the
+        // order the engine made them: steps by number, then repeats by number.
+        func rank(_ step: String) -> Int {
+            if step.hasPrefix("repeat "), let n = Int(step.dropFirst(7)) { return 1_000_000 + n }
+            return Int(step) ?? 2_000_000  // "recovered" last
+        }
+        return items.enumerated().sorted {
+            ($0.element.message.created, rank($0.element.message.step), $0.offset)
+                < ($1.element.message.created, rank($1.element.message.step), $1.offset)
+        }.map(\.element)
     }
 
     // MARK: spool
