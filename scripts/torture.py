@@ -6,6 +6,10 @@ SPEC §4, §5 and §11 and print the figures.
   every event answered `ok` is in the store;   every spool file deleted was applied;
   no spool file was applied twice;              no step fired twice;
   every step that fell due was delivered at least once (by Message-ID).
+
+Some cycles also start a second tocsind on the same state, which must refuse to run (exit
+1, naming the holder) while the first goes on; others remove the store's WAL under the
+running daemon, which must save what was committed and stop by itself with status 1.
 """
 import argparse, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
@@ -140,6 +144,36 @@ def spool_feeder(stop):
         with lock: spool_written[name] = ids
         time.sleep(0.002)
 
+second_daemons, second_daemon_problems = [0], []
+wal_removals, wal_problems = [0], []
+
+def second_daemon_check(first):
+    """A second tocsind on the same state and socket: it must exit 1, naming the holder."""
+    second_daemons[0] += 1
+    other = subprocess.run([f"{args.bin}/tocsind", "--rules", rules, "--spool", spool, "--socket", sock,
+                            "--state", state, "--sendmail", stub], capture_output=True, text=True, timeout=30,
+                           env={k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"})
+    if first.poll() is None and (other.returncode != 1 or f"another tocsind (pid {first.pid})" not in other.stderr):
+        second_daemon_problems.append(f"exit {other.returncode}: {other.stderr.strip()[:200]}")
+
+def remove_wal_check(proc):
+    """Removes the WAL under the running daemon; it must stop by itself with status 1.
+    Returns True when it did (the daemon is gone), False when there was no WAL yet."""
+    try:
+        os.unlink(f"{state}/tocsin.db-wal")
+    except FileNotFoundError:
+        return False
+    wal_removals[0] += 1
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        wal_problems.append("went on running with its WAL removed")
+        proc.kill(); proc.wait()
+    if proc.returncode != 1 and proc.returncode != -signal.SIGKILL:
+        wal_problems.append(f"exit status {proc.returncode} after the WAL was removed")
+    finish(proc)
+    return True
+
 t0 = time.time()
 for cycle in range(args.cycles):
     # One kill in four may land during start-up; the others after READY=1, so that the
@@ -149,6 +183,13 @@ for cycle in range(args.cycles):
     feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,))]
     for t in feeders: t.start()
     time.sleep(rng.uniform(0.01, args.max_run))
+    trial = rng.random()
+    if trial < 1 / 6:
+        second_daemon_check(proc)
+    elif trial < 1 / 6 + 1 / 8 and remove_wal_check(proc):
+        stop.set()
+        for t in feeders: t.join()
+        continue
     proc.send_signal(signal.SIGKILL); proc.wait(); finish(proc)
     stop.set()
     for t in feeders: t.join()
@@ -195,7 +236,10 @@ print(f"  socket events acknowledged: {len(acked_socket)}   lost: {len(lost_sock
 print(f"  spool files written: {len(spool_written)}   applied: {len(applied_files)}   lost: {len(lost_spool)}   left in new/: {len(left_in_new)}   failed: {len(failed)}")
 print(f"  incidents stored: {len(counts)}   applied twice: {len(twice)}")
 print(f"  steps fired twice: {len(steps)}   due steps never delivered: {len(missing)}   deliveries: {len(open(log).read().split()) if os.path.exists(log) else 0} ({len(delivered)} distinct Message-IDs)")
-checks = [not lost_socket, not lost_spool, not left_in_new, not failed, not twice, not steps, not missing]
+print(f"  second daemons started: {second_daemons[0]}   not refused: {len(second_daemon_problems)} {second_daemon_problems[:3]}")
+print(f"  WAL removals: {wal_removals[0]}   not stopped cleanly: {len(wal_problems)} {wal_problems[:3]}")
+checks = [not lost_socket, not lost_spool, not left_in_new, not failed, not twice, not steps, not missing,
+          not second_daemon_problems, not wal_problems]
 ok = all(checks)
 if ok:
     subprocess.run(["rm", "-rf", root])
