@@ -11,8 +11,11 @@ import CTocsinShims
 /// - Success is the program's own exit with status 0, whether or not it read all of its
 ///   input (an SMS gateway that reads only what fits an SMS has still sent it).
 /// - The program's exit ends the run: output still arriving is collected for a short grace,
-///   then the whole process group is killed, so a background child that keeps stdout open
-///   cannot hold a delivery worker until the timeout.
+///   and then tocsind stops waiting, so a background child that keeps stdout open cannot
+///   hold a delivery worker until the timeout. With `killGroupAfterExit` (exec contacts)
+///   the whole process group is killed then too; sendmail's group is left alone, because
+///   an MTA's sendmail forks its background delivery into it (exim does: killing the group
+///   left the mail in its queue, undelivered).
 /// - At the timeout the group is killed too. The leader is reaped only after its group is
 ///   killed, so the group id cannot have been reused by then.
 /// - Output is read and kept only up to `outputLimit`, so a chatty child can neither block
@@ -38,9 +41,10 @@ enum ChildProcess {
     /// How long output is still read after the program exited (a background child may hold it).
     static let exitGraceMilliseconds: Int64 = 200
 
-    static func run(path: String, arguments: [String], environment: [String: String], input: [UInt8], timeoutMilliseconds: Int64)
-        -> Outcome
-    {
+    static func run(
+        path: String, arguments: [String], environment: [String: String], input: [UInt8], timeoutMilliseconds: Int64,
+        killGroupAfterExit: Bool = true
+    ) -> Outcome {
         var stdinPipe: [Int32] = [0, 0]
         var outPipe: [Int32] = [0, 0]
         guard tocsin_pipe(&stdinPipe) == 0 else { return Outcome(failure: "cannot create a pipe: \(errnoText())", output: "") }
@@ -69,7 +73,7 @@ enum ChildProcess {
             return Outcome(failure: "cannot run \(path): \(String(cString: strerror(rc)))", output: "")
         }
         var child = RunningChild(pid: pid, stdin: stdinPipe[1], output: outPipe[0], input: input)
-        let termination = child.wait(deadline: WallClock.monotonicMilliseconds() + timeoutMilliseconds)
+        let termination = child.wait(deadline: WallClock.monotonicMilliseconds() + timeoutMilliseconds, killGroupAfterExit: killGroupAfterExit)
         let output = text(child.collected)
         switch termination {
         case .timedOut:
@@ -113,8 +117,9 @@ private struct RunningChild {
         if input.isEmpty { closeStdin() }
     }
 
-    /// Runs the child to its end or the deadline; kills its group and reaps it either way.
-    mutating func wait(deadline: Int64) -> ChildProcess.Termination {
+    /// Runs the child to its end or the deadline and reaps it; kills its group at the
+    /// deadline, and after its exit when `killGroupAfterExit`.
+    mutating func wait(deadline: Int64, killGroupAfterExit: Bool) -> ChildProcess.Termination {
         var ended: ChildProcess.Termination?
         var graceEnd = Int64.max
         while true {
@@ -139,7 +144,7 @@ private struct RunningChild {
         }
         // The leader is a zombie (or still running, at the timeout) until reaped below, so
         // its group id still names this group.
-        kill(-pid, SIGKILL)
+        if ended == nil || killGroupAfterExit { kill(-pid, SIGKILL) }
         if ended == nil { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -37,7 +37,7 @@ struct DeliveryMethod: Sendable {
             // -t: recipients from To: (the rule file's addresses); -oi: a lone "." is not the end.
             let outcome = ChildProcess.run(
                 path: sendmail, arguments: ["-t", "-oi"], environment: ["PATH": DeliveryMethod.basePath, "LANG": "C.UTF-8"],
-                input: job.content, timeoutMilliseconds: timeoutMilliseconds)
+                input: job.content, timeoutMilliseconds: timeoutMilliseconds, killGroupAfterExit: false)
             return DeliveryResult(messageID: job.messageID, failure: outcome.failure)
         case .exec(let path, let arguments):
             var environment = job.environment
