@@ -103,18 +103,7 @@ struct RegexTests {
                 out.append(re.search(p, t, re.ASCII) is not None)
             print(json.dumps(out))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(payload)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try PythonScript.run(script, input: payload)
         let python = try #require(try JSONSerialization.jsonObject(with: data) as? [Bool])
         #expect(python.count == cases.count)
         var disagreements: [String] = []

@@ -9,18 +9,7 @@ public enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("cannot open", path: path) }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("cannot read", path: path)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: buffer[0..<n])
-        }
-        return result
+        return try readAll(fd, path: path)
     }
 
     /// A regular file's bytes, at most `limit` of them. Opened without blocking, so a FIFO or
@@ -45,16 +34,22 @@ public enum FileIO {
         guard st.st_size <= limit else {
             throw SystemError("the file is \(st.st_size) bytes, more than the \(limit) allowed:", path: path, code: 0)
         }
-        var result = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < result.count {
-            let n = result.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw SystemError("cannot read", path: path) }
+        return try readAll(fd, path: path, limit: limit)
+    }
+
+    /// Reads `fd` to its end (at most `limit` bytes).
+    private static func readAll(_ fd: Int32, path: String, limit: Int = .max) throws(SystemError) -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while result.count < limit {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, limit - result.count)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("cannot read", path: path)
+            }
             if n == 0 { break }
-            got += n
+            result.append(contentsOf: buffer[0..<n])
         }
-        result.removeLast(result.count - got)
         return result
     }
 

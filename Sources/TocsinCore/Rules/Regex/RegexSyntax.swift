@@ -297,6 +297,14 @@ struct RegexParser {
         return value...value
     }
 
+    /// One member of a class at `position`: a scalar, or an escape (`\\d`, `\\]`, `\\x{…}`).
+    private mutating func parseClassMember() throws(RegexSyntaxError) -> ScalarSet {
+        let start = position
+        let scalar = scalars[position]
+        position += 1
+        return scalar == "\\" ? try parseScalarEscape(start: start) : ScalarSet([scalar.value...scalar.value])
+    }
+
     /// A bracketed class; `position` is just past the `[`.
     private mutating func parseClass() throws(RegexSyntaxError) -> ScalarSet {
         let open = position - 1
@@ -312,31 +320,14 @@ struct RegexParser {
             if scalar == "[", position + 1 < scalars.count, scalars[position + 1] == ":" {
                 throw failure("POSIX classes like [:alpha:] are not supported: write a range, e.g. [a-zA-Z]")
             }
-            let low: ScalarSet
-            if scalar == "\\" {
-                let start = position
-                position += 1
-                low = try parseScalarEscape(start: start)
-            } else {
-                position += 1
-                low = ScalarSet([scalar.value...scalar.value])
-            }
+            let low = try parseClassMember()
             // A range a-z; a '-' before ']' is a literal.
             if current == "-", position + 1 < scalars.count, scalars[position + 1] != "]",
                 low.ranges.count == 1, low.ranges[0].count == 1
             {
                 let dash = position
                 position += 1
-                let highScalar = scalars[position]
-                let high: ScalarSet
-                if highScalar == "\\" {
-                    let start = position
-                    position += 1
-                    high = try parseScalarEscape(start: start)
-                } else {
-                    position += 1
-                    high = ScalarSet([highScalar.value...highScalar.value])
-                }
+                let high = try parseClassMember()
                 guard high.ranges.count == 1, high.ranges[0].count == 1 else {
                     throw failure("bad range in a class: a range ends with one character", at: dash)
                 }
