@@ -1,6 +1,8 @@
 import ArgumentParser
 import TocsinCore
-import TocsinDaemon
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

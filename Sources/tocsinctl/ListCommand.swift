@@ -1,6 +1,8 @@
 import ArgumentParser
 import TocsinCore
-import TocsinDaemon
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// `tocsinctl list [--open] [--json]`.
 struct ListCommand: ParsableCommand {

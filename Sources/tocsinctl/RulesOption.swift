@@ -1,6 +1,8 @@
 import ArgumentParser
 import TocsinCore
-import TocsinDaemon
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// `--rules DIR`, defaulting as tocsind does.
 struct RulesOption: ParsableArguments {

@@ -1,4 +1,6 @@
-import TocsinDaemon
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

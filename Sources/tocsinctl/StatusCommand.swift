@@ -1,7 +1,9 @@
 import Foundation
 import ArgumentParser
 import TocsinCore
-import TocsinDaemon
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

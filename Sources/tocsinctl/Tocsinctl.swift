@@ -1,5 +1,8 @@
 import ArgumentParser
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// `tocsinctl`: the operator's tool for Tocsin.
 @main

@@ -1,6 +1,8 @@
 import ArgumentParser
 import TocsinCore
 import TocsinDaemon
+import TocsinSystem
+import TocsinClient
 
 /// `tocsind`: the escalation daemon. Flags → configuration → run.
 @main

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 import TocsinCore
+@testable import TocsinClient
 import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("Paths and the rules directory")
 struct ConfigurationTests {

@@ -1,6 +1,9 @@
 import Testing
 import Glibc
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("Journal budget: a storm is summarized, not dropped at random by journald")
 struct JournalBudgetTests {

@@ -2,7 +2,10 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 /// SPEC §5: idle connections are closed after a timeout, but never one still owed a reply.
 /// The server's clock is the `now` it is given, so the minute passes at once.

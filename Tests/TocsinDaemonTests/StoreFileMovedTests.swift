@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("The store's database file, removed or replaced under an open store")
 struct StoreFileMovedTests {

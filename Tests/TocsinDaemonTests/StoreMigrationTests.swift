@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import TocsinCore
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("The store's schema migrations")
 struct StoreMigrationTests {

@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import TocsinCore
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 /// A step firing's progress lives in its own narrow table; these check that every reader
 /// sees the incident as last written, whichever table holds the newest progress.

@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import TocsinCore
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("What a round's batch writes to the store")
 struct StoreWriteTests {

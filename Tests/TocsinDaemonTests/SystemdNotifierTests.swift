@@ -2,7 +2,10 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("sd_notify without blocking")
 struct SystemdNotifierTests {

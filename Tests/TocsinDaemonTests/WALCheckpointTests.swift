@@ -2,7 +2,10 @@ import Foundation
 import Testing
 import TocsinCore
 
+@testable import TocsinClient
 @testable import TocsinDaemon
+@testable import TocsinStore
+@testable import TocsinSystem
 
 @Suite("WAL checkpoints by the store writer")
 struct WALCheckpointTests {

@@ -1,4 +1,7 @@
 import CSystemd
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

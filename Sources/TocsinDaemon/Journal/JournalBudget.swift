@@ -1,3 +1,7 @@
+import TocsinSystem
+import TocsinStore
+import TocsinClient
+
 /// Keeps tocsind's journal traffic within what journald takes without dropping entries
 /// itself (its default per-service limit is 10,000 entries in 30 s, after which it drops
 /// whatever comes, warnings included), and keeps a storm from spending the daemon's time

@@ -1,3 +1,7 @@
+import TocsinSystem
+import TocsinStore
+import TocsinClient
+
 /// The kinds of journal entry tocsind writes (SPEC §9), each with a fixed 128-bit
 /// `MESSAGE_ID`, documented in `systemd/tocsind.catalog`.
 public enum JournalMessage: String, CaseIterable, Sendable {

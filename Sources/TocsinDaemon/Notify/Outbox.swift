@@ -1,4 +1,7 @@
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// The notifications waiting to go out, on the event loop's side: which are due, which are
 /// in flight with a worker, and what to do when one fails (retry with backoff: the first

@@ -1,4 +1,7 @@
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 extension Daemon {
     /// Carries out the engine's actions inside the round's transaction: store writes now,

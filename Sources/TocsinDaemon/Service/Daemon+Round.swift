@@ -1,4 +1,7 @@
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// What one round must do once its transaction has committed.
 struct RoundEffects {

@@ -1,4 +1,7 @@
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 extension Daemon {
     /// The socket's one control line: `status`, alone on its line. tocsind answers from its

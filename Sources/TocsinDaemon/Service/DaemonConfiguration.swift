@@ -1,4 +1,7 @@
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 /// Everything tocsind is told at start: paths, and the limits and timings of its parts.
 public struct DaemonConfiguration: Sendable {

@@ -1,3 +1,7 @@
+import TocsinSystem
+import TocsinStore
+import TocsinClient
+
 /// One client of the events socket: bytes read and not yet framed, replies not yet written,
 /// and who it is (SO_PEERCRED).
 final class Connection {

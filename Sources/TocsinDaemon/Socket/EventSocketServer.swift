@@ -1,4 +1,7 @@
 import CTocsinShims
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

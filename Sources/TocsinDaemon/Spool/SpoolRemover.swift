@@ -1,3 +1,7 @@
+import TocsinSystem
+import TocsinStore
+import TocsinClient
+
 #if canImport(Glibc)
     import Glibc
 #endif

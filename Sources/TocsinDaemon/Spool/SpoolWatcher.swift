@@ -1,5 +1,8 @@
 import CTocsinShims
 import TocsinCore
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,8 @@
 import CSystemd
 import CTocsinShims
+import TocsinSystem
+import TocsinStore
+import TocsinClient
 
 #if canImport(Glibc)
     import Glibc

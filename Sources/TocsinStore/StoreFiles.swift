@@ -1,4 +1,5 @@
 import CSQLite
+import TocsinSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -15,18 +16,18 @@ import CSQLite
 /// - While tocsind runs, the three files are the ones it opened. SQLite goes on writing to
 ///   files it has open after they are removed or replaced, so every commit from then on
 ///   would be acknowledged and lost: `problem()` says when that has happened.
-struct StoreFiles {
+package struct StoreFiles {
     /// Tocsin's SQLite `application_id` ("Tocs"), written into every store it creates.
-    static let applicationID: Int32 = 0x546F_6373
+    package static let applicationID: Int32 = 0x546F_6373
 
-    let path: String
+    package let path: String
     private var companions: [(path: String, device: UInt64, inode: UInt64)] = []
 
-    init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     /// Makes a new, empty store at `path` when no file is there (by rename, so the path never
     /// holds a half-made file); refuses an empty file.
-    static func prepare(_ path: String) throws(StoreError) {
+    package static func prepare(_ path: String) throws(StoreError) {
         var st = stat()
         if lstat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFREG else {
@@ -67,7 +68,7 @@ struct StoreFiles {
 
     /// Refuses an SQLite database that is not a Tocsin store (another program's, or one
     /// that never had Tocsin's schema).
-    static func validate(_ db: SQLiteDatabase) throws(StoreError) {
+    package static func validate(_ db: SQLiteDatabase) throws(StoreError) {
         let application = try db.scalar("PRAGMA application_id") ?? 0
         let version = try db.scalar("PRAGMA user_version") ?? 0
         guard application == Int64(applicationID) || version > 0 else {
@@ -79,7 +80,7 @@ struct StoreFiles {
     }
 
     /// Notes which `-wal` and `-shm` files are open now (after the first write made them).
-    mutating func recordCompanions() {
+    package mutating func recordCompanions() {
         companions = []
         for suffix in ["-wal", "-shm"] {
             var st = stat()
@@ -90,7 +91,7 @@ struct StoreFiles {
     }
 
     /// Why one of the store's files is no longer the one open, or nil while all are.
-    func problem(_ db: SQLiteDatabase) -> String? {
+    package func problem(_ db: SQLiteDatabase) -> String? {
         var moved: Int32 = 0
         if sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 {
             return access(path, F_OK) == 0 ? "file \(path) was replaced by another file" : "file \(path) was removed"

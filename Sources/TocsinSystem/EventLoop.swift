@@ -5,34 +5,34 @@ import CTocsinShims
 
 /// A thin epoll(7) wrapper: file descriptors registered with a 64-bit token, and a wait
 /// with a millisecond timeout (epoll's timeout runs on the monotonic clock).
-final class EventLoop {
+package final class EventLoop {
     private let epfd: Int32
     private var events = [epoll_event](repeating: epoll_event(), count: 256)
 
-    init() throws(SystemError) {
+    package init() throws(SystemError) {
         epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epfd >= 0 else { throw SystemError("cannot create an epoll instance") }
     }
 
     deinit { close(epfd) }
 
-    func add(_ fd: Int32, token: UInt64, readable: Bool = true, writable: Bool = false) {
+    package func add(_ fd: Int32, token: UInt64, readable: Bool = true, writable: Bool = false) {
         var event = epoll_event(events: mask(readable, writable), data: epoll_data_t(u64: token))
         epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event)
     }
 
-    func modify(_ fd: Int32, token: UInt64, readable: Bool, writable: Bool) {
+    package func modify(_ fd: Int32, token: UInt64, readable: Bool, writable: Bool) {
         var event = epoll_event(events: mask(readable, writable), data: epoll_data_t(u64: token))
         epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event)
     }
 
-    func remove(_ fd: Int32) {
+    package func remove(_ fd: Int32) {
         var event = epoll_event()
         epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event)
     }
 
     /// Waits up to `timeout` ms (-1: forever) and returns (token, events) pairs.
-    func wait(timeout: Int32) -> [(token: UInt64, events: UInt32)] {
+    package func wait(timeout: Int32) -> [(token: UInt64, events: UInt32)] {
         let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), timeout) }
         guard n > 0 else { return [] }
         return (0..<Int(n)).map { (events[$0].data.u64, events[$0].events) }

@@ -1,7 +1,9 @@
+import TocsinSystem
+
 /// The store's schema, as numbered migrations (PRAGMA user_version holds the number applied).
 /// A migration is never edited once shipped; changes go in a new one.
-enum Schema {
-    static let migrations: [String] = [
+package enum Schema {
+    package static let migrations: [String] = [
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE incidents (
@@ -136,5 +138,5 @@ enum Schema {
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.
-    static let heldChunksVersion = 4
+    package static let heldChunksVersion = 4
 }

@@ -1,4 +1,5 @@
 import CSQLite
+import TocsinSystem
 
 /// Why a store operation failed: the database file, what was attempted, SQLite's message
 /// and result code, and where in Tocsin it happened.
@@ -14,7 +15,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// Source location in Tocsin.
     public var location: String
 
-    init(_ path: String, _ operation: String, _ message: String, code: Int32, file: String = #fileID, line: Int = #line) {
+    package init(_ path: String, _ operation: String, _ message: String, code: Int32, file: String = #fileID, line: Int = #line) {
         self.path = path
         self.operation = operation
         self.message = message
@@ -30,8 +31,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A SQLite connection with cached prepared statements. Not thread-safe: one owner.
-final class SQLiteDatabase {
-    let path: String
+package final class SQLiteDatabase {
+    package let path: String
     private(set) var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
     private var hotStatements: [Int: Statement] = [:]
@@ -40,7 +41,7 @@ final class SQLiteDatabase {
     /// statistics (they take a global mutex on every allocation SQLite makes).
     private static let configured: Void = { _ = tocsin_sqlite_disable_memstatus() }()
 
-    init(path: String, readOnly: Bool) throws(StoreError) {
+    package init(path: String, readOnly: Bool) throws(StoreError) {
         _ = SQLiteDatabase.configured
         self.path = path
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -61,12 +62,12 @@ final class SQLiteDatabase {
         sqlite3_close_v2(handle)
     }
 
-    func error(_ operation: String, _ rc: Int32) -> StoreError {
+    package func error(_ operation: String, _ rc: Int32) -> StoreError {
         StoreError(path, operation, String(cString: sqlite3_errmsg(handle)), code: rc)
     }
 
     /// Runs SQL with no results (may hold several statements).
-    func execute(_ sql: String, _ operation: String = "update") throws(StoreError) {
+    package func execute(_ sql: String, _ operation: String = "update") throws(StoreError) {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         guard rc == SQLITE_OK else {
@@ -79,7 +80,7 @@ final class SQLiteDatabase {
     /// A cached prepared statement for SQL written in the source, found by the literal's
     /// address rather than by hashing its text (the write path runs these per event). It is
     /// reset; its old bindings stay until the caller binds every parameter again.
-    func hot(_ sql: StaticString) throws(StoreError) -> Statement {
+    package func hot(_ sql: StaticString) throws(StoreError) -> Statement {
         let key = Int(bitPattern: sql.utf8Start)
         if let cached = hotStatements[key] {
             cached.rewind()
@@ -91,7 +92,7 @@ final class SQLiteDatabase {
     }
 
     /// A cached prepared statement, reset and with bindings cleared.
-    func statement(_ sql: String) throws(StoreError) -> Statement {
+    package func statement(_ sql: String) throws(StoreError) -> Statement {
         if let cached = statements[sql] {
             cached.reset()
             return cached
@@ -105,7 +106,7 @@ final class SQLiteDatabase {
     }
 
     /// The single integer a query returns (or nil).
-    func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int64? {
+    package func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int64? {
         let s = try statement(sql)
         s.bind(bindings)
         defer { s.reset() }  // no read transaction left open (the writer's checkpoints need that)
@@ -114,14 +115,14 @@ final class SQLiteDatabase {
 }
 
 /// A value to bind.
-enum SQLValue {
+package enum SQLValue {
     case int(Int64)
     case text(String)
     case blob([UInt8])
     case null
 
-    static func optional(_ value: Int64?) -> SQLValue { value.map { .int($0) } ?? .null }
-    static func optional(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
+    package static func optional(_ value: Int64?) -> SQLValue { value.map { .int($0) } ?? .null }
+    package static func optional(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
 }
 
 /// A prepared statement.
@@ -131,7 +132,7 @@ enum SQLValue {
 /// instead of first into a buffer it allocates per bind. The buffer is reused from run to
 /// run; every run binds every parameter again (`SQLiteDatabase.hot`) or clears them
 /// (`reset()`), so no binding outlives the bytes it points at.
-final class Statement {
+package final class Statement {
     private let raw: OpaquePointer
     private unowned let database: SQLiteDatabase
     /// The staged values' bytes, `used` of `capacity` taken.
@@ -141,7 +142,7 @@ final class Statement {
     /// Parameters bound to staged bytes at the next step.
     private var pending: [(index: Int32, offset: Int, count: Int, isBlob: Bool)] = []
 
-    init(_ raw: OpaquePointer, database: SQLiteDatabase) {
+    package init(_ raw: OpaquePointer, database: SQLiteDatabase) {
         self.raw = raw
         self.database = database
         staged = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
@@ -153,7 +154,7 @@ final class Statement {
     }
 
     /// Resets the statement and clears its bindings.
-    func reset() {
+    package func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
         forgetStaged()
@@ -161,7 +162,7 @@ final class Statement {
 
     /// Resets the statement for another run, keeping its bindings (for a caller that binds
     /// every parameter).
-    func rewind() {
+    package func rewind() {
         sqlite3_reset(raw)
         forgetStaged()
     }
@@ -172,7 +173,7 @@ final class Statement {
     }
 
     /// Binds parameters 1, 2, … to these values.
-    func bind(_ values: [SQLValue]) {
+    package func bind(_ values: [SQLValue]) {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
@@ -185,34 +186,34 @@ final class Statement {
     }
 
     /// Binds parameter `index` (from 1) to an integer.
-    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(raw, index, value) }
+    package func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(raw, index, value) }
 
     /// Binds parameter `index` to an integer or NULL.
-    func bind(_ index: Int32, _ value: Int64?) {
+    package func bind(_ index: Int32, _ value: Int64?) {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
     /// Binds parameter `index` to text.
-    func bind(_ index: Int32, _ value: String) {
+    package func bind(_ index: Int32, _ value: String) {
         var value = value
         value.withUTF8 { stage(index, UnsafeRawBufferPointer($0), isBlob: false) }
     }
 
     /// Binds parameter `index` to text or NULL.
-    func bind(_ index: Int32, _ value: String?) {
+    package func bind(_ index: Int32, _ value: String?) {
         if let value { bind(index, value) } else { sqlite3_bind_null(raw, index) }
     }
 
     /// Binds parameter `index` to text given as UTF-8 bytes (valid UTF-8: the caller's word).
-    func bind(_ index: Int32, utf8 value: [UInt8]) {
+    package func bind(_ index: Int32, utf8 value: [UInt8]) {
         value.withUnsafeBytes { stage(index, $0, isBlob: false) }
     }
 
     /// Binds parameter `index` to text given as borrowed UTF-8 bytes (staged: copied here).
-    func bind(_ index: Int32, utf8 value: UnsafeRawBufferPointer) { stage(index, value, isBlob: false) }
+    package func bind(_ index: Int32, utf8 value: UnsafeRawBufferPointer) { stage(index, value, isBlob: false) }
 
     /// Binds parameter `index` to a blob, NULL when empty.
-    func bind(_ index: Int32, blob value: [UInt8]) {
+    package func bind(_ index: Int32, blob value: [UInt8]) {
         if value.isEmpty { sqlite3_bind_null(raw, index); return }
         value.withUnsafeBytes { stage(index, $0, isBlob: true) }
     }
@@ -246,13 +247,13 @@ final class Statement {
     }
 
     /// Runs a statement bound with the `bind(_:_:)` calls to completion.
-    func run() throws(StoreError) {
+    package func run() throws(StoreError) {
         while try step() {}
     }
 
     /// Steps once: true when a row is available.
     @discardableResult
-    func step() throws(StoreError) -> Bool {
+    package func step() throws(StoreError) -> Bool {
         if !pending.isEmpty { bindStaged() }
         let rc = sqlite3_step(raw)
         if rc == SQLITE_ROW { return true }
@@ -261,32 +262,32 @@ final class Statement {
     }
 
     /// Runs to completion with these bindings.
-    func run(_ values: [SQLValue]) throws(StoreError) {
+    package func run(_ values: [SQLValue]) throws(StoreError) {
         reset()
         bind(values)
         while try step() {}
     }
 
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
-    func optionalInt64(_ column: Int32) -> Int64? {
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    package func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, column)
     }
-    func text(_ column: Int32) -> String {
+    package func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         return String(cString: pointer)
     }
     /// A text column's UTF-8, borrowed: valid until the next step or reset.
-    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+    package func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let pointer = sqlite3_column_text(raw, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(raw, column)))
     }
-    func optionalUTF8(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+    package func optionalUTF8(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
         sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : utf8(column)
     }
-    func optionalText(_ column: Int32) -> String? {
+    package func optionalText(_ column: Int32) -> String? {
         sqlite3_column_type(raw, column) == SQLITE_NULL ? nil : text(column)
     }
-    func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(raw, column))
         guard count > 0, let pointer = sqlite3_column_blob(raw, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))

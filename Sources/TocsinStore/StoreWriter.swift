@@ -1,5 +1,6 @@
 import CSQLite
 import CTocsinShims
+import TocsinSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -14,17 +15,17 @@ import CTocsinShims
 /// After a failed commit every batch still queued fails too — each was built on the state
 /// the failed one would have left — until the loop has rebuilt its state and calls
 /// `resume()`.
-final class StoreWriter: @unchecked Sendable {
-    static let token: UInt64 = 5
+package final class StoreWriter: @unchecked Sendable {
+    package static let token: UInt64 = 5
 
     /// One batch's fate.
-    struct Completion {
-        var sequence: UInt64
+    package struct Completion {
+        package var sequence: UInt64
         /// nil when committed.
-        var error: StoreError?
+        package var error: StoreError?
     }
 
-    let eventFD: Int32
+    package let eventFD: Int32
     private let store: Store
     private let lock = Lock()
     private var queue: [(UInt64, StoreBatch)] = []
@@ -36,7 +37,7 @@ final class StoreWriter: @unchecked Sendable {
     /// Pages in the WAL after the last commit (SQLite's WAL hook; writer thread only).
     fileprivate var walPages: Int32 = 0
     /// WAL pages (4 KiB) at which the writer checkpoints, between two commits.
-    let checkpointPages: Int32
+    package let checkpointPages: Int32
     /// How many checkpoints the writer has done, and the WAL frames they copied in all.
     private(set) var checkpoints = 0
     private(set) var framesCheckpointed = 0
@@ -49,10 +50,10 @@ final class StoreWriter: @unchecked Sendable {
     /// about the same total (docs/performance.md, sixth round). A checkpointer thread copying
     /// beside the commits was tried and taken out: on this class of disk the commits' fsyncs
     /// queued behind its copies (fifth round).
-    static let defaultCheckpointPages: Int32 = 1_000
+    package static let defaultCheckpointPages: Int32 = 1_000
 
     /// Opens a second connection to the store in `directory` and starts the thread.
-    init(directory: String, checkpointPages: Int32 = StoreWriter.defaultCheckpointPages) throws(StoreError) {
+    package init(directory: String, checkpointPages: Int32 = StoreWriter.defaultCheckpointPages) throws(StoreError) {
         store = try Store(directory: directory)
         self.checkpointPages = checkpointPages
         eventFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -65,7 +66,7 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     /// Queues a batch for commit.
-    func submit(_ batch: StoreBatch, sequence: UInt64) {
+    package func submit(_ batch: StoreBatch, sequence: UInt64) {
         lock.withLock {
             queue.append((sequence, batch))
             lock.broadcast()
@@ -73,7 +74,7 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     /// The results so far, oldest first (also clears the eventfd).
-    func takeCompletions() -> [Completion] {
+    package func takeCompletions() -> [Completion] {
         var counter: UInt64 = 0
         _ = read(eventFD, &counter, 8)
         return lock.withLock {
@@ -83,17 +84,17 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     /// Blocks until at least one result is ready.
-    func waitForCompletion() {
+    package func waitForCompletion() {
         lock.withLock {
             while completions.isEmpty { lock.wait() }
         }
     }
 
     /// Commits again after a failure (the loop has rebuilt its state from the store).
-    func resume() { lock.withLock { poison = nil } }
+    package func resume() { lock.withLock { poison = nil } }
 
     /// Commits what is queued, then stops the thread.
-    func stop() {
+    package func stop() {
         lock.withLock {
             stopping = true
             lock.broadcast()

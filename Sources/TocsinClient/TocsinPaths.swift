@@ -1,4 +1,5 @@
 import TocsinCore
+import TocsinSystem
 
 #if canImport(Glibc)
     import Glibc

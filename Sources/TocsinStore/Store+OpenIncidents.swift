@@ -1,4 +1,5 @@
 import TocsinCore
+import TocsinSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +10,7 @@ extension Store {
     /// is CPU-bound in two halves of about equal cost, so they run side by side: a second
     /// thread steps through the rows and packs them (`PackedIncident`), this one files them
     /// in the snapshot's table and id index as they come.
-    func readOpenIncidents(into snapshot: inout EngineSnapshot) throws(StoreError) {
+    package func readOpenIncidents(into snapshot: inout EngineSnapshot) throws(StoreError) {
         let openCount = try db.scalar("SELECT COUNT(*) FROM incidents WHERE state != 'resolved'") ?? 0
         let allCount = try db.scalar("SELECT COUNT(*) FROM incidents") ?? 0
         snapshot.reserveCapacity(Int(openCount))
@@ -58,7 +59,7 @@ extension Store {
 /// files them.
 private final class PackedHandoff: @unchecked Sendable {
     /// Incidents per batch: the two threads meet once per this many.
-    static let batchSize = 4096
+    package static let batchSize = 4096
 
     private let lock = Lock()
     private var batches: [[PackedIncident]] = []
@@ -67,7 +68,7 @@ private final class PackedHandoff: @unchecked Sendable {
     private(set) var error: StoreError?
 
     /// Passes on a batch.
-    func put(_ batch: [PackedIncident]) {
+    package func put(_ batch: [PackedIncident]) {
         lock.withLock {
             batches.append(batch)
             lock.signal()
@@ -75,7 +76,7 @@ private final class PackedHandoff: @unchecked Sendable {
     }
 
     /// Passes on the last batch and says the reading is over (`error`: why it stopped).
-    func finish(_ batch: [PackedIncident], error: StoreError?) {
+    package func finish(_ batch: [PackedIncident], error: StoreError?) {
         lock.withLock {
             if !batch.isEmpty { batches.append(batch) }
             self.error = error
@@ -86,7 +87,7 @@ private final class PackedHandoff: @unchecked Sendable {
 
     /// Every batch passed on since the last call, waiting for one; nil once the reading is
     /// over and every batch taken.
-    func takeAll() -> [[PackedIncident]]? {
+    package func takeAll() -> [[PackedIncident]]? {
         lock.withLock {
             while batches.isEmpty && !finished { lock.wait() }
             if batches.isEmpty { return nil }

@@ -8,14 +8,14 @@
 /// uses poll and epoll only, never select, so it raises its soft limit to the hard one (at
 /// most `wanted`). The clients allowed at once are then what fits below it with
 /// `reserved` descriptors kept for the store, the spool, pipes and children.
-enum DescriptorLimit {
+package enum DescriptorLimit {
     /// Descriptors kept for everything but socket clients.
-    static let reserved = 128
+    package static let reserved = 128
     /// The soft limit tocsind asks for.
-    static let wanted: rlim_t = 65_536
+    package static let wanted: rlim_t = 65_536
 
     /// Raises the soft limit, and returns `configured` or fewer clients so that they fit.
-    static func connectionsThatFit(_ configured: Int) -> Int {
+    package static func connectionsThatFit(_ configured: Int) -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return configured }
         let target = min(limit.rlim_max, max(limit.rlim_cur, wanted))

@@ -1,4 +1,5 @@
 import TocsinCore
+import TocsinSystem
 
 /// A timeline row as `tocsinctl show` prints it.
 public struct TimelineRow: Sendable {

@@ -1,5 +1,6 @@
 import CSQLite
 import TocsinCore
+import TocsinSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ public final class Store {
     /// The database file's name inside the state directory.
     public static let fileName = "tocsin.db"
 
-    let db: SQLiteDatabase
+    package let db: SQLiteDatabase
     /// The files this connection has open, to notice when one is removed or replaced.
     private var files: StoreFiles
     /// Bytes a write puts together before binding them (an incident's fields as logfmt).
@@ -70,13 +71,13 @@ public final class Store {
     /// the database, its WAL or its shared-memory file removed (`rm -r` of the state
     /// directory, `rm tocsin.db-wal`) or replaced (a restore moved into place) — or nil
     /// while all are (`StoreFiles`).
-    func fileProblem() -> String? { files.problem(db) }
+    package func fileProblem() -> String? { files.problem(db) }
 
     /// After the WAL was removed or replaced under an open store: copies every transaction
     /// this connection can still read from the WAL it has open into the database file, and
     /// fsyncs it, so nothing committed is lost with the WAL (a full checkpoint; call it with
     /// no other writer left). Returns the frames copied, or the error.
-    func rescueWAL() -> Result<Int, StoreError> {
+    package func rescueWAL() -> Result<Int, StoreError> {
         var frames: Int32 = 0
         var copied: Int32 = 0
         let rc = sqlite3_wal_checkpoint_v2(db.handle, nil, SQLITE_CHECKPOINT_FULL, &frames, &copied)
@@ -85,7 +86,7 @@ public final class Store {
     }
 
     /// Whether the database file itself is in place (only its WAL or shared-memory file is not).
-    var mainFileInPlace: Bool {
+    package var mainFileInPlace: Bool {
         var moved: Int32 = 0
         return sqlite3_file_control(db.handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved == 0
     }
@@ -194,7 +195,7 @@ public final class Store {
     }
 
     /// `save`, written with the next ones in one `INSERT` (`flushIncidents`).
-    func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
+    package func queueSave(_ incident: Incident, fieldsText: String?) throws(StoreError) {
         pendingIncidents.append((incident, fieldsText))
         if pendingIncidents.count == MultiRowInsert.maxRows { try flushIncidents() }
         guard numbersWithProgress[incident.number.value] != nil else { return }
@@ -211,7 +212,7 @@ public final class Store {
     }
 
     /// Writes the incidents `queueSave` holds.
-    func flushIncidents() throws(StoreError) {
+    package func flushIncidents() throws(StoreError) {
         guard !pendingIncidents.isEmpty else { return }
         let s = try incidentRows.statement(rows: pendingIncidents.count, in: db)
         for (row, pending) in pendingIncidents.enumerated() {
@@ -256,7 +257,7 @@ public final class Store {
     }
 
     /// Forgets rows queued for a transaction that failed.
-    func discardPending() {
+    package func discardPending() {
         pendingIncidents.removeAll(keepingCapacity: true)
         pendingTimeline.removeAll(keepingCapacity: true)
         pendingDetails.removeAll(keepingCapacity: true)
@@ -266,7 +267,7 @@ public final class Store {
 
     /// Queues what a step firing changes in an incident (see `StoreBatch.saveProgress`), to be
     /// written with the next ones in one `INSERT` (`flushProgress`).
-    func queueProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
+    package func queueProgress(_ number: IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
         throws(StoreError)
     {
         numbersWithProgress[number.value] = ()
@@ -280,7 +281,7 @@ public final class Store {
     }
 
     /// Writes the progress rows queued, in order (of two for one incident, the later stays).
-    func flushProgress() throws(StoreError) {
+    package func flushProgress() throws(StoreError) {
         guard !pendingProgress.isEmpty else { return }
         let s = try progressRows.statement(rows: pendingProgress.count, in: db)
         pendingTold.withUnsafeBytes { told in
@@ -307,14 +308,14 @@ public final class Store {
 
     /// The columns of an incident as stored in its own row (a restart overlays `progress`
     /// itself, `progressOverlay`).
-    static let incidentColumns = """
+    package static let incidentColumns = """
         number, id, state, rule, schedule_digest, fired_steps, repeats_sent, began, opened, last_seen, count,
         acked_at, acked_by, resolved_at, resolved_by, cause, told, thread_root, fields
         """
 
     /// `SELECT` columns and table for reading whole incidents, with their progress row if
     /// any: `SELECT \(incidentSelect) WHERE …`.
-    var incidentSelect: String {
+    package var incidentSelect: String {
         guard hasProgressTable else { return Store.incidentColumns + " FROM incidents" }
         return """
             number, id, state, rule, schedule_digest, COALESCE(progress.fired_steps, incidents.fired_steps),
@@ -327,7 +328,7 @@ public final class Store {
 
     /// Every progress row, by incident number, for a restart to lay over the incidents' own
     /// columns (one read of a table of firings, not a join per open incident).
-    func progressOverlay() throws(StoreError) -> [Int64: StoredProgress] {
+    package func progressOverlay() throws(StoreError) -> [Int64: StoredProgress] {
         var overlay: [Int64: StoredProgress] = [:]
         let s = try db.statement("SELECT number, fired_steps, repeats_sent, told, thread_root FROM progress")
         while try s.step() {
@@ -339,7 +340,7 @@ public final class Store {
     }
 
     /// The columns of an `incidentColumns` row, borrowed until the next step.
-    static func columns(of s: Statement) -> StoredIncidentColumns {
+    package static func columns(of s: Statement) -> StoredIncidentColumns {
         let state = s.utf8(2)
         return StoredIncidentColumns(
             number: s.int64(0), state: state.elementsEqual("resolved".utf8) ? .resolved : state.elementsEqual("acked".utf8) ? .acked : .open,
@@ -349,7 +350,7 @@ public final class Store {
             resolvedBy: s.optionalUTF8(14), cause: s.optionalUTF8(15), told: s.utf8(16), threadRoot: s.optionalUTF8(17))
     }
 
-    static func incident(from s: Statement) -> Incident {
+    package static func incident(from s: Statement) -> Incident {
         let fields = EventParser.trusted(logfmt: s.text(18)) ?? Event(fields: [])
         var incident = Incident(
             number: IncidentNumber(s.int64(0)), id: s.text(1), fields: fields, began: Timestamp(milliseconds: s.int64(7)),
@@ -383,7 +384,7 @@ public final class Store {
     }
 
     /// `appendTimeline`, written with the next ones in one `INSERT` (`flushTimeline`).
-    func queueTimeline(
+    package func queueTimeline(
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String?, uid: UInt32?, pid: Int32?
     ) throws(StoreError) {
         try queueTimeline(incident: incident, at: at, what: what, source: source, uid: uid, pid: pid) {
@@ -393,7 +394,7 @@ public final class Store {
 
     /// Queues a fired step's timeline row, `"LABEL: CONTACT CONTACT"`, its text put together
     /// here, off the event loop.
-    func queueStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
+    package func queueStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) throws(StoreError) {
         try queueTimeline(incident: incident, at: at, what: "step", source: nil, uid: nil, pid: nil) {
             $0.append(contentsOf: label.utf8)
             $0.append(contentsOf: ": ".utf8)
@@ -415,7 +416,7 @@ public final class Store {
     }
 
     /// Writes the timeline rows queued, in order.
-    func flushTimeline() throws(StoreError) {
+    package func flushTimeline() throws(StoreError) {
         guard !pendingTimeline.isEmpty else { return }
         let s = try timelineRows.statement(rows: pendingTimeline.count, in: db)
         pendingDetails.withUnsafeBytes { details in
@@ -489,7 +490,7 @@ public final class Store {
 
     /// Keeps messages storm control holds for one contact and rule until `releaseAt` (when
     /// they go out alone or in a digest), packed into one row.
-    func saveHeld(_ key: StormKey, releaseAt: Timestamp, messages: [OutboundMessage]) throws(StoreError) {
+    package func saveHeld(_ key: StormKey, releaseAt: Timestamp, messages: [OutboundMessage]) throws(StoreError) {
         let s = try db.hot("INSERT INTO held_chunks (storm_group, contact, release_at, count, messages) VALUES (?,?,?,?,?)")
         s.bind(1, key.group)
         s.bind(2, key.contact.rawValue)
@@ -509,7 +510,7 @@ public final class Store {
     }
 
     /// Every held message, in the order it was held.
-    func heldMessages() throws(StoreError) -> [HeldMessage] {
+    package func heldMessages() throws(StoreError) -> [HeldMessage] {
         var held: [HeldMessage] = []
         let s = try db.statement("SELECT seq, storm_group, contact, release_at, count, messages FROM held_chunks ORDER BY seq")
         while try s.step() {
@@ -535,12 +536,12 @@ public final class Store {
     }
 
     /// The columns of the `held` table of schemas 2 and 3.
-    static let heldColumns = """
+    package static let heldColumns = """
         message_id, storm_group, contact, channel, target, purpose, subject, body, in_reply_to, incident, incidents,
         incident_id, kind, severity, rule, step, created, release_at
         """
 
-    static func heldMessage(from s: Statement) -> HeldMessage {
+    package static func heldMessage(from s: Statement) -> HeldMessage {
         let message = outboundMessage(from: s)
         return HeldMessage(
             message: message, key: StormKey(contact: message.contact, group: s.text(1)),
@@ -561,13 +562,13 @@ public final class Store {
         ])
     }
 
-    static let outboxColumns = """
+    package static let outboxColumns = """
         message_id, status, contact, channel, target, purpose, subject, body, in_reply_to, incident, incidents,
         incident_id, kind, severity, rule, step, created, content, storm_group, release_at, attempts, next_attempt, last_error
         """
 
     /// The message in a row of `outboxColumns` or `heldColumns` (which agree but for column 1).
-    static func outboundMessage(from s: Statement) -> OutboundMessage {
+    package static func outboundMessage(from s: Statement) -> OutboundMessage {
         OutboundMessage(
             messageID: s.text(0), contact: ContactName(s.text(2)), channel: ChannelCoding.decode(s.text(3), s.text(4)),
             purpose: OutboundMessage.Purpose(rawValue: s.text(5)) ?? .step, subject: s.text(6), body: s.text(7),
@@ -578,7 +579,7 @@ public final class Store {
             rule: s.optionalText(14).map { RuleName($0) }, step: s.text(15))
     }
 
-    static func outboxItem(from s: Statement) -> OutboxItem {
+    package static func outboxItem(from s: Statement) -> OutboxItem {
         OutboxItem(
             message: outboundMessage(from: s), status: OutboxItem.Status(rawValue: s.text(1)) ?? .queued, content: s.blob(17),
             attempts: Int(s.int64(20)), nextAttempt: s.optionalInt64(21).map(Timestamp.init(milliseconds:)),
@@ -650,7 +651,7 @@ public final class Store {
         try setMeta("report." + time.description, String(at.milliseconds))
     }
 
-    func ledger(since: Timestamp) throws(StoreError) -> DayLedger {
+    package func ledger(since: Timestamp) throws(StoreError) -> DayLedger {
         var ledger = DayLedger()
         let opened = try db.hot("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE opened >= ? GROUP BY 1")
         opened.bind([.int(since.milliseconds)])
@@ -676,28 +677,28 @@ public final class Store {
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    package func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// A progress row waiting for `Store.flushProgress`; its `told` is a range of the store's
 /// pending bytes.
-struct PendingProgressRow {
-    var number: Int64
-    var firedSteps: UInt64
-    var repeatsSent: Int
-    var told: Range<Int>
-    var threadRoot: String?
+package struct PendingProgressRow {
+    package var number: Int64
+    package var firedSteps: UInt64
+    package var repeatsSent: Int
+    package var told: Range<Int>
+    package var threadRoot: String?
 }
 
 /// An incident's row of `progress`, as a restart reads it.
-struct StoredProgress {
-    var firedSteps: UInt64
-    var repeatsSent: Int64
-    var told: [UInt8]
-    var threadRoot: [UInt8]?
+package struct StoredProgress {
+    package var firedSteps: UInt64
+    package var repeatsSent: Int64
+    package var told: [UInt8]
+    package var threadRoot: [UInt8]?
 
     /// `columns` with this progress in place of the incident row's own, for `body`.
-    func laid(over columns: StoredIncidentColumns, _ body: (StoredIncidentColumns) -> Void) {
+    package func laid(over columns: StoredIncidentColumns, _ body: (StoredIncidentColumns) -> Void) {
         var columns = columns
         columns.firedSteps = firedSteps
         columns.repeatsSent = repeatsSent
@@ -717,12 +718,12 @@ struct StoredProgress {
 
 /// A timeline row waiting for `Store.flushTimeline`; its detail is a range of the store's
 /// pending detail bytes.
-struct PendingTimelineRow {
-    var incident: IncidentNumber?
-    var at: Timestamp
-    var what: String
-    var detail: Range<Int>
-    var source: String?
-    var uid: UInt32?
-    var pid: Int32?
+package struct PendingTimelineRow {
+    package var incident: IncidentNumber?
+    package var at: Timestamp
+    package var what: String
+    package var detail: Range<Int>
+    package var source: String?
+    package var uid: UInt32?
+    package var pid: Int32?
 }

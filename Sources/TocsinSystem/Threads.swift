@@ -4,7 +4,7 @@
 
 /// Starts a POSIX thread running `body`, which keeps what it captures (its owner) alive
 /// until it returns; join the returned thread to wait for that.
-func startThread(_ body: @escaping () -> Void) -> pthread_t {
+package func startThread(_ body: @escaping () -> Void) -> pthread_t {
     final class Body {
         let run: () -> Void
         init(_ run: @escaping () -> Void) { self.run = run }

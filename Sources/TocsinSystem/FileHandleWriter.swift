@@ -9,7 +9,7 @@ public enum FileHandleWriter {
     /// Writes `text` to stdout.
     public static func stdout(_ text: String) { write(text, to: 1) }
 
-    static func write(_ text: String, to fd: Int32) {
+    package static func write(_ text: String, to fd: Int32) {
         var copy = text
         copy.withUTF8 { buffer in
             var offset = 0

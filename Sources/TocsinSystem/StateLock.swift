@@ -8,14 +8,14 @@
 /// the lock when the process dies however it dies (kill -9 included), so a stale lock file
 /// never blocks a restart; the descriptor is close-on-exec, so a sendmail or exec program
 /// that outlives tocsind does not keep it.
-final class StateLock {
+package final class StateLock {
     /// The lock file's name in the state directory.
-    static let fileName = "tocsind.lock"
+    package static let fileName = "tocsind.lock"
 
     private let fd: Int32
 
     /// Takes the lock, or throws naming the PID of the tocsind that holds it.
-    init(directory: String) throws(SystemError) {
+    package init(directory: String) throws(SystemError) {
         let path = directory + "/" + Self.fileName
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o640)
         guard fd >= 0 else { throw SystemError("cannot open the state lock", path: path) }

@@ -1,11 +1,12 @@
 import TocsinCore
+import TocsinSystem
 
 /// The writes of one round, recorded on the event loop and carried out in order, in one
 /// transaction, by the `StoreWriter` thread (`Store.apply`). Recording cannot fail; the
 /// commit can, and then nothing of the batch is in the store. Once submitted, a batch
 /// belongs to the writer, which empties it as it goes.
-final class StoreBatch {
-    enum Operation {
+package final class StoreBatch {
+    package enum Operation {
         /// With its fields as logfmt when the caller has them at hand.
         case incident(Incident, fieldsText: String?)
         case progress(IncidentNumber, firedSteps: UInt64, repeatsSent: Int, told: [ContactName], threadRoot: String?)
@@ -25,6 +26,9 @@ final class StoreBatch {
         case done
     }
 
+    /// An empty batch.
+    package init() {}
+
     private(set) var operations: [Operation] = []
     /// The messages of each `.held` operation, gathered while the round goes on.
     private(set) var chunks: [[OutboundMessage]] = []
@@ -35,28 +39,28 @@ final class StoreBatch {
     private var lastChunk: (until: HeldUntil, chunk: Int)?
 
     private struct HeldUntil: Hashable {
-        var key: StormKey
-        var releaseAt: Timestamp
+        package var key: StormKey
+        package var releaseAt: Timestamp
     }
 
-    var isEmpty: Bool { operations.isEmpty }
+    package var isEmpty: Bool { operations.isEmpty }
 
     /// Makes room for this many more operations (a storm's slice records thousands).
-    func reserve(_ count: Int) { operations.reserveCapacity(operations.count + count) }
+    package func reserve(_ count: Int) { operations.reserveCapacity(operations.count + count) }
 
     /// Moves operation `index` out, leaving `.done` in its place.
-    func take(_ index: Int) -> Operation {
+    package func take(_ index: Int) -> Operation {
         var operation = Operation.done
         swap(&operation, &operations[index])
         return operation
     }
 
     /// An incident's whole current state (`fieldsText`: `incident.fields.logfmt`, if known).
-    func save(_ incident: Incident, fieldsText: String? = nil) { operations.append(.incident(incident, fieldsText: fieldsText)) }
+    package func save(_ incident: Incident, fieldsText: String? = nil) { operations.append(.incident(incident, fieldsText: fieldsText)) }
 
     /// What a step firing changed in an incident (which steps fired, who was told), and
     /// nothing else: a storm of firings does not rewrite every incident's fields.
-    func saveProgress(_ incident: Incident) {
+    package func saveProgress(_ incident: Incident) {
         operations.append(
             .progress(
                 incident.number, firedSteps: incident.firedSteps, repeatsSent: incident.repeatsSent, told: incident.told,
@@ -65,12 +69,12 @@ final class StoreBatch {
 
     /// The timeline row of a fired step. Its text is made on the writer's thread: in a timer
     /// storm the event loop is the busier of the two.
-    func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) {
+    package func appendStepFired(incident: IncidentNumber, at: Timestamp, label: String, contacts: [ContactName]) {
         operations.append(.stepFired(incident, at: at, label: label, contacts: contacts))
     }
 
     /// A timeline entry.
-    func appendTimeline(
+    package func appendTimeline(
         incident: IncidentNumber?, at: Timestamp, what: String, detail: String, source: String? = nil, uid: UInt32? = nil,
         pid: Int32? = nil
     ) {
@@ -78,11 +82,11 @@ final class StoreBatch {
     }
 
     /// An outbox item, inserted or with its state replaced.
-    func saveOutbox(_ item: OutboxItem) { operations.append(.outbox(item)) }
+    package func saveOutbox(_ item: OutboxItem) { operations.append(.outbox(item)) }
 
     /// A message storm control holds: it joins the round's chunk for its key and release
     /// time (stored where the chunk's first message was held), or starts one.
-    func saveHeld(_ held: HeldMessage) {
+    package func saveHeld(_ held: HeldMessage) {
         let until = HeldUntil(key: held.key, releaseAt: held.releaseAt)
         if let chunk = lastChunk?.until == until ? lastChunk?.chunk : openChunks[until] {
             chunks[chunk].append(held.message)
@@ -97,30 +101,30 @@ final class StoreBatch {
 
     /// Held messages let go (sent alone or in a digest, queued in the same batch). A message
     /// held for the key after this starts a new chunk, stored after the release.
-    func deleteHeld(_ release: StormRelease) {
+    package func deleteHeld(_ release: StormRelease) {
         operations.append(.released(release))
         openChunks = openChunks.filter { $0.key.key != release.key }
         if lastChunk?.until.key == release.key { lastChunk = nil }
     }
 
     /// A delivery.
-    func markSent(_ messageID: String, at: Timestamp, attempts: Int) {
+    package func markSent(_ messageID: String, at: Timestamp, attempts: Int) {
         operations.append(.sent(messageID: messageID, at: at, attempts: attempts))
     }
 
     /// A failed attempt: queued again for `nextAttempt`, or failed for good.
-    func markAttempt(_ messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?) {
+    package func markAttempt(_ messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?) {
         operations.append(.attempt(messageID: messageID, attempts: attempts, error: error, nextAttempt: nextAttempt))
     }
 
     /// A spool file applied (with its events).
-    func recordSpoolFile(name: String, digest: Int64, at: Timestamp) { operations.append(.spoolFile(name: name, digest: digest, at: at)) }
+    package func recordSpoolFile(name: String, digest: Int64, at: Timestamp) { operations.append(.spoolFile(name: name, digest: digest, at: at)) }
 
     /// A daily report sent.
-    func recordReport(time: TimeOfDay, at: Timestamp) { operations.append(.report(time, at: at)) }
+    package func recordReport(time: TimeOfDay, at: Timestamp) { operations.append(.report(time, at: at)) }
 
     /// A meta value.
-    func setMeta(_ key: String, _ value: String) { operations.append(.meta(key, value)) }
+    package func setMeta(_ key: String, _ value: String) { operations.append(.meta(key, value)) }
 }
 
 extension Store {
@@ -130,7 +134,7 @@ extension Store {
     /// progress and timeline rows are written `MultiRowInsert.maxRows` at a time: queued
     /// incident rows go in before any other write (which might touch them), progress and
     /// timeline rows (which nothing else touches) at the end.
-    func apply(_ batch: StoreBatch) throws(StoreError) {
+    package func apply(_ batch: StoreBatch) throws(StoreError) {
         do {
             for index in batch.operations.indices {
                 let operation = batch.take(index)

@@ -20,28 +20,28 @@ import CTocsinShims
 ///   killed, so the group id cannot have been reused by then.
 /// - Output is read and kept only up to `outputLimit`, so a chatty child can neither block
 ///   nor bloat tocsind.
-enum ChildProcess {
+package enum ChildProcess {
     /// How a program ended.
-    enum Termination: Equatable {
+    package enum Termination: Equatable {
         case exited(Int32)
         case killedBySignal(Int32)
         case timedOut
     }
 
-    struct Outcome {
+    package struct Outcome {
         /// How it ended (nil when it could not be started).
-        var termination: Termination?
+        package var termination: Termination?
         /// nil when the child succeeded; otherwise why not.
-        var failure: String?
+        package var failure: String?
         /// The first bytes the child wrote (stdout and stderr together).
-        var output: String
+        package var output: String
     }
 
-    static let outputLimit = 2048
+    package static let outputLimit = 2048
     /// How long output is still read after the program exited (a background child may hold it).
-    static let exitGraceMilliseconds: Int64 = 200
+    package static let exitGraceMilliseconds: Int64 = 200
 
-    static func run(
+    package static func run(
         path: String, arguments: [String], environment: [String: String], input: [UInt8], timeoutMilliseconds: Int64,
         killGroupAfterExit: Bool = true
     ) -> Outcome {
@@ -98,15 +98,15 @@ enum ChildProcess {
 
 /// A spawned child's pipes and exit, driven by poll(2) until it ends.
 private struct RunningChild {
-    let pid: pid_t
-    var stdin: Int32
-    var output: Int32
-    let input: [UInt8]
-    var written = 0
-    var collected: [UInt8] = []
-    let pidfd: Int32
+    package let pid: pid_t
+    package var stdin: Int32
+    package var output: Int32
+    package let input: [UInt8]
+    package var written = 0
+    package var collected: [UInt8] = []
+    package let pidfd: Int32
 
-    init(pid: pid_t, stdin: Int32, output: Int32, input: [UInt8]) {
+    package init(pid: pid_t, stdin: Int32, output: Int32, input: [UInt8]) {
         self.pid = pid
         self.stdin = stdin
         self.output = output
@@ -119,7 +119,7 @@ private struct RunningChild {
 
     /// Runs the child to its end or the deadline and reaps it; kills its group at the
     /// deadline, and after its exit when `killGroupAfterExit`.
-    mutating func wait(deadline: Int64, killGroupAfterExit: Bool) -> ChildProcess.Termination {
+    package mutating func wait(deadline: Int64, killGroupAfterExit: Bool) -> ChildProcess.Termination {
         var ended: ChildProcess.Termination?
         var graceEnd = Int64.max
         while true {

@@ -1,4 +1,5 @@
 import TocsinCore
+import TocsinSystem
 
 /// A notification in the outbox: the engine's message, its exact bytes to send, and its
 /// delivery state. Kept in the store until sent, so none is lost across restarts.
@@ -52,17 +53,17 @@ public struct OutboxItem: Sendable {
 }
 
 /// Contact channels as stored: a kind and its target words joined by U+001F.
-enum ChannelCoding {
-    static let separator: Character = "\u{1F}"
+package enum ChannelCoding {
+    package static let separator: Character = "\u{1F}"
 
-    static func encode(_ channel: Contact.Channel) -> (String, String) {
+    package static func encode(_ channel: Contact.Channel) -> (String, String) {
         switch channel {
         case .mail(let addresses): ("mail", addresses.joined(separator: String(separator)))
         case .exec(let path, let arguments): ("exec", ([path] + arguments).joined(separator: String(separator)))
         }
     }
 
-    static func decode(_ kind: String, _ target: String) -> Contact.Channel {
+    package static func decode(_ kind: String, _ target: String) -> Contact.Channel {
         let words = target.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
         if kind == "exec" { return .exec(path: words.first ?? "", arguments: Array(words.dropFirst())) }
         return .mail(words)
