@@ -12,13 +12,13 @@ public struct EscalationEngine: Sendable {
     /// Writes the messages.
     public let composer: MessageComposer
 
-    private var incidents = IncidentTable()
-    private var numberByID = GrowingDictionary<String, IncidentNumber>()
-    private var timers = TimerHeap()
-    private var storm: StormGate
-    private var nextNumber: Int64
-    private var lastReports: [TimeOfDay: Timestamp]
-    private var ledger: DayLedger
+    var incidents = IncidentTable()
+    var numberByID = GrowingDictionary<String, IncidentNumber>()
+    var timers = TimerHeap()
+    var storm: StormGate
+    var nextNumber: Int64
+    var lastReports: [TimeOfDay: Timestamp]
+    var ledger: DayLedger
 
     /// A fresh engine (no incidents). `now` anchors the daily report: the first one goes out
     /// at its next time of day after `now`.
@@ -54,7 +54,7 @@ public struct EscalationEngine: Sendable {
     }
 
     /// Actions from restoring (incidents moved to another rule); `tick` returns them first.
-    private var pendingRestoreActions: [EngineAction]
+    var pendingRestoreActions: [EngineAction]
 
     // MARK: queries
 
@@ -224,9 +224,9 @@ public struct EscalationEngine: Sendable {
         return IncidentNumber(value)
     }
 
-    private mutating func store(_ incident: Incident) { incidents[incident.number] = incident }
+    mutating func store(_ incident: Incident) { incidents[incident.number] = incident }
 
-    private mutating func applyRules(now: Timestamp) -> [EngineAction] {
+    mutating func applyRules(now: Timestamp) -> [EngineAction] {
         var actions: [EngineAction] = []
         timers.removeAll()
         incidents.clearTimers()
@@ -244,7 +244,7 @@ public struct EscalationEngine: Sendable {
     /// Moves an incident to `rule`. A step of the new rule counts as fired when its deadline
     /// has passed and everyone it names was already told; an overdue step with someone not
     /// yet told fires now, to those only. Later steps fire as usual.
-    private mutating func move(
+    mutating func move(
         _ incident: inout Incident, to rule: Rule?, now: Timestamp, actions: inout [EngineAction], announce from: RuleName?
     ) {
         let sameRule = incident.rule == rule?.name
@@ -305,150 +305,13 @@ public struct EscalationEngine: Sendable {
     /// Sets the incident's timer to its next deadline under `rule` (nil: no rule, nothing to
     /// come); a timer already set for that deadline is kept (one heap entry per incident,
     /// however often it is touched).
-    private mutating func schedule(_ incident: Incident, rule: Rule?) {
+    mutating func schedule(_ incident: Incident, rule: Rule?) {
         setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0) })
     }
 
-    private mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {
+    mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {
         guard deadline != incidents.timer(number) else { return }
         incidents.setTimer(number, deadline)
         if let deadline { timers.push(deadline, number) }
-    }
-
-    /// Fires every step of the incident that is due at `now`, in deadline order; repeats
-    /// that fell due together (after downtime) are sent once. The actions are appended to
-    /// `actions` (a storm's go straight into one array, not through one per firing).
-    private mutating func fireDue(_ number: IncidentNumber, now: Timestamp, into actions: inout [EngineAction]) {
-        // One copy of the incident is worked on and stored once, the rule looked up once.
-        guard var incident = incidents[number], let name = incident.rule, let rule = rules.rule(named: name) else {
-            return
-        }
-        fireDue(&incident, rule: rule, now: now, into: &actions)
-    }
-
-    /// `fireDue(_:now:into:)` for an incident and its rule at hand (a new one: just stored).
-    private mutating func fireDue(_ incident: inout Incident, rule: Rule, now: Timestamp, into actions: inout [EngineAction]) {
-        if rule.stopsOnAck && incident.state == .acked { return }
-        var fired = false
-        for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
-            let step = rule.steps[index]
-            let firing = StepFiring(
-                index: index, repeatNumber: nil, label: String(index + 1), contacts: step.contacts,
-                deadline: incident.began + step.delay)
-            incident.firedSteps |= 1 << UInt64(index)
-            fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
-            fired = true
-        }
-        if let repetition = rule.repetition, let last = rule.lastStepIndex, (0..<rule.steps.count).allSatisfy(incident.hasFired) {
-            let base = incident.began + rule.steps[last].delay
-            var due = incident.repeatsSent
-            while base + repetition.interval * Int64(due + 1) <= now, due < (repetition.maxCount ?? Int.max) { due += 1 }
-            if due > incident.repeatsSent {
-                incident.repeatsSent = due
-                let firing = StepFiring(
-                    index: nil, repeatNumber: due, label: "repeat \(due)", contacts: rule.steps[last].contacts,
-                    deadline: base + repetition.interval * Int64(due))
-                fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
-                fired = true
-            }
-        }
-        if fired { incidents.storeProgress(incident) }
-        schedule(incident, rule: rule)
-    }
-
-    /// One firing: record it, then a message per contact (through storm control).
-    /// The caller stores the incident afterwards.
-    private mutating func fire(
-        _ incident: inout Incident, rule: Rule, firing: StepFiring, now: Timestamp, into actions: inout [EngineAction]
-    ) {
-        // The messages are made first (the first one sent starts the thread), and go after
-        // the firing's action. Most steps tell one contact: its message needs no array.
-        var first: OutboundMessage?
-        var more: [OutboundMessage] = []
-        var next: String?? = nil  // worked out only for a message that shows it
-        for name in firing.contacts {
-            guard let contact = rules.contacts[name] else { continue }
-            let gathered = storm.gathered(StormKey(contact: name, group: rule.name.rawValue), now: now)
-            let detail: MessageDetail = gathered == 0 ? .full : gathered < MessageComposer.digestListLimit ? .subject : .counted
-            if detail == .full, next == nil { next = .some(nextStepText(incident, rule: rule, after: firing)) }
-            let message = composer.stepMessage(
-                incident, rule: rule, firing: firing, contact: contact, rules: rules, next: next ?? nil, now: now,
-                detail: detail)
-            // A message a digest only counts is never sent: the thread starts with one that is.
-            if incident.threadRoot == nil, !message.messageID.isEmpty { incident.threadRoot = message.messageID }
-            if first == nil { first = message } else { more.append(message) }
-        }
-        for name in firing.contacts where !incident.told.contains(name) { incident.told.append(name) }
-        ledger.stepsFired += 1
-        actions.append(.stepFired(incident, firing))
-        if let first { actions.append(gate(first, group: rule.name.rawValue, stormOff: rule.stormOff, now: now)) }
-        for message in more { actions.append(gate(message, group: rule.name.rawValue, stormOff: rule.stormOff, now: now)) }
-    }
-
-    private func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {
-        let zone = rules.settings.zone
-        let pending = rule.firingOrder.filter { !incident.hasFired($0) && $0 != firing.index }
-        if let index = pending.first {
-            let step = rule.steps[index]
-            let ack = rule.stopsOnAck ? "acknowledged" : "recovered"
-            return step.contacts.map(\.rawValue).joined(separator: ", ")
-                + " at \(zone.clockString(incident.began + step.delay)) if not \(ack)"
-        }
-        if let repetition = rule.repetition {
-            let sent = firing.repeatNumber ?? incident.repeatsSent
-            if let maxCount = repetition.maxCount, sent >= maxCount { return nil }
-            return "again every \(repetition.interval) until recovered"
-                + (repetition.maxCount.map { " (at most \($0) times)" } ?? "")
-        }
-        return nil
-    }
-
-    private mutating func gate(_ message: OutboundMessage, group: String, stormOff: Bool = false, now: Timestamp) -> EngineAction {
-        if stormOff { return .send(message) }
-        let key = StormKey(contact: message.contact, group: group)
-        switch storm.offer(message, key: key, now: now) {
-        case .send: return .send(message)
-        case .hold(let until): return .hold(HeldMessage(message: message, key: key, releaseAt: until))
-        }
-    }
-
-    // MARK: reports
-
-    private var nextReportDue: (report: Report, at: Timestamp)? {
-        var best: (Report, Timestamp)?
-        for report in rules.reports {
-            let last = lastReports[report.time] ?? Timestamp(milliseconds: 0)
-            let due = rules.settings.zone.nextOccurrence(of: report.time, after: last)
-            if best == nil || due < best!.1 { best = (report, due) }
-        }
-        return best
-    }
-
-    private mutating func sendReport(_ report: Report, now: Timestamp) -> [EngineAction] {
-        lastReports[report.time] = now
-        let all = incidents.values
-        let listed = all.sorted {
-            ($0.severity ?? Int.max, $0.began, $0.number) < ($1.severity ?? Int.max, $1.began, $1.number)
-        }.prefix(DayLedger.listLimit)
-        var actions: [EngineAction] = [.reportSent(time: report.time, at: now)]
-        for name in report.contacts {
-            guard let contact = rules.contacts[name] else { continue }
-            actions.append(
-                .send(
-                    composer.report(
-                        ledger, open: Array(listed), openCount: all.count, contact: contact, time: report.time,
-                        now: now, zone: rules.settings.zone)))
-        }
-        ledger = DayLedger()
-        return actions
-    }
-}
-
-extension Event {
-    /// The event without `action`, which only steers processing and is not kept as a field.
-    var withoutControlFields: Event {
-        var copy = self
-        copy.remove("action")
-        return copy
     }
 }
