@@ -4,8 +4,8 @@ import Foundation
 /// unknown or duplicate names, bad durations, regexes, times and timezones, rules that can
 /// never fire or never match, steps out of order.
 struct RuleChecker {
-    private var diagnostics: [Diagnostic] = []
-    private var contacts: [ContactName: Contact] = [:]
+    var diagnostics: [Diagnostic] = []
+    var contacts: [ContactName: Contact] = [:]
 
     mutating func check(_ syntax: RuleFileSyntax) -> (RuleSet, [Diagnostic]) {
         let settings = checkSettings(syntax.settings)
@@ -19,21 +19,21 @@ struct RuleChecker {
         return (set, diagnostics)
     }
 
-    private mutating func error(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
+    mutating func error(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
         diagnostics.append(Diagnostic(.error, message, at: token.range, notes: notes))
     }
 
-    private mutating func warning(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
+    mutating func warning(_ message: String, _ token: RuleToken, notes: [Diagnostic] = []) {
         diagnostics.append(Diagnostic(.warning, message, at: token.range, notes: notes))
     }
 
-    private func note(_ message: String, at location: SourceLocation, length: Int = 1) -> Diagnostic {
+    func note(_ message: String, at location: SourceLocation, length: Int = 1) -> Diagnostic {
         Diagnostic(.note, message, at: SourceRange(start: location, length: length))
     }
 
     // MARK: settings
 
-    private mutating func checkSettings(_ lines: [RuleFileSyntax.Setting]) -> RuleSettings {
+    mutating func checkSettings(_ lines: [RuleFileSyntax.Setting]) -> RuleSettings {
         var settings = RuleSettings()
         var seen: [String: SourceLocation] = [:]
         for line in lines {
@@ -75,13 +75,13 @@ struct RuleChecker {
         return settings
     }
 
-    private func badDuration(_ text: String) -> String {
+    func badDuration(_ text: String) -> String {
         "bad duration '\(text)': write a number and a unit (d, h, m, s), e.g. 0m, 90s, 15m, 1h30m, 2d"
     }
 
     // MARK: contacts
 
-    private mutating func checkContacts(_ lines: [RuleFileSyntax.Contact]) {
+    mutating func checkContacts(_ lines: [RuleFileSyntax.Contact]) {
         for line in lines {
             let name = line.name.text
             guard line.name.isBare, NameSyntax.isValid(name) else {
@@ -128,7 +128,7 @@ struct RuleChecker {
         }
     }
 
-    private mutating func checkContactList(_ tokens: [RuleToken]) -> [ContactName]? {
+    mutating func checkContactList(_ tokens: [RuleToken]) -> [ContactName]? {
         var names: [ContactName] = []
         var good = true
         for token in tokens {
@@ -147,7 +147,7 @@ struct RuleChecker {
 
     // MARK: rules
 
-    private mutating func checkRules(_ syntaxes: [RuleFileSyntax.Rule]) -> [Rule] {
+    mutating func checkRules(_ syntaxes: [RuleFileSyntax.Rule]) -> [Rule] {
         var rules: [Rule] = []
         var seen: [String: SourceLocation] = [:]
         for syntax in syntaxes {
@@ -244,7 +244,7 @@ struct RuleChecker {
         return rules
     }
 
-    private mutating func checkTemplates(_ tokens: [RuleToken], kind: String) -> (template: Template?, ok: Bool) {
+    mutating func checkTemplates(_ tokens: [RuleToken], kind: String) -> (template: Template?, ok: Bool) {
         guard !tokens.isEmpty else { return (nil, true) }
         if kind == "subject", tokens.count > 1 {
             error("'subject' given twice in one rule", tokens[1])
@@ -259,137 +259,9 @@ struct RuleChecker {
         }
     }
 
-    private mutating func checkMatcher(_ token: RuleToken) -> Matcher? {
-        guard let first = token.pieces.first, !first.quoted else {
-            error("expected a matcher like kind=fault, severity<=2 or summary~REGEX, got '\(token.text)'", token)
-            return nil
-        }
-        let head = first.text
-        var keyEnd = head.startIndex
-        while keyEnd < head.endIndex, head[keyEnd].isLetter || head[keyEnd].isNumber || "_.-".contains(head[keyEnd]) {
-            keyEnd = head.index(after: keyEnd)
-        }
-        let key = String(head[..<keyEnd])
-        let rest = head[keyEnd...]
-        guard let op = Matcher.Operator.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
-            .first(where: { rest.hasPrefix($0.rawValue) })
-        else {
-            if rest.isEmpty && token.pieces.count == 1 {
-                error("'\(key)' is not a matcher: write FIELD=VALUE (no spaces around the operator), e.g. \(key)=VALUE", token)
-            } else {
-                error("expected an operator (= != < <= > >= ~ !~) after '\(key)', got '\(rest.prefix(2))'", token)
-            }
-            return nil
-        }
-        guard !key.isEmpty else {
-            error("a matcher needs a field name before '\(op.rawValue)'", token)
-            return nil
-        }
-        if op == .equal, rest.hasPrefix("==") {
-            error("'==' is not an operator: write \(key)=VALUE", token)
-            return nil
-        }
-        var valuePieces = token.pieces
-        valuePieces[0] = .init(text: String(rest.dropFirst(op.rawValue.count)), quoted: false)
-        let valueText = valuePieces.map(\.text).joined()
-        switch op {
-        case .equal, .notEqual:
-            var values: [String] = []
-            var current = ""
-            for piece in valuePieces {
-                if piece.quoted {
-                    current += piece.text
-                    continue
-                }
-                for c in piece.text {
-                    if c == "," {
-                        values.append(current)
-                        current = ""
-                    } else {
-                        current.append(c)
-                    }
-                }
-            }
-            values.append(current)
-            if values.contains(where: \.isEmpty), !(values.count == 1 && valuePieces.contains(where: \.quoted)) {
-                error(
-                    values.count == 1
-                        ? "'\(key)\(op.rawValue)' has no value: write \(key)\(op.rawValue)VALUE (or \"\" for an empty value)"
-                        : "empty value in the list '\(valueText)'",
-                    token)
-                return nil
-            }
-            return Matcher(field: key, op: op, values: values)
-        case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            guard let number = Double(valueText), number.isFinite else {
-                error("'\(op.rawValue)' compares numbers: '\(valueText)' is not a number", token)
-                return nil
-            }
-            return Matcher(field: key, op: op, values: [valueText], number: number)
-        case .matches, .notMatches:
-            guard !valueText.isEmpty else {
-                error("'\(key)\(op.rawValue)' has no pattern", token)
-                return nil
-            }
-            do {
-                return Matcher(field: key, op: op, values: [valueText], pattern: try Pattern(valueText))
-            } catch {
-                self.error("bad regular expression '\(valueText)': \(error)", token)
-                return nil
-            }
-        }
-    }
-
-    /// Warns about a rule that can never match because an earlier rule takes every
-    /// incident it would: each of its match lines is implied by an earlier rule's line
-    /// (one whose matchers are a subset of its own).
-    ///
-    /// Near-linear in the number of rules: the earlier lines are kept in a table by their
-    /// matcher sets, and a line looks up its own subsets (all of them for a line of up to
-    /// `exhaustiveSubsetLimit` matchers; beyond that those of up to two matchers, and
-    /// itself), not every earlier rule.
-    private mutating func warnShadowed(_ rules: [Rule], _ syntaxes: [RuleFileSyntax.Rule]) {
-        var firstRuleWithLine: [Set<Matcher>: Int] = [:]
-        var syntaxByName: [String: RuleFileSyntax.Rule] = [:]
-        for syntax in syntaxes where syntaxByName[syntax.name.text] == nil { syntaxByName[syntax.name.text] = syntax }
-        for (index, rule) in rules.enumerated() {
-            var shadowerIndex: Int?
-            let allShadowed = !rule.matchLines.isEmpty && rule.matchLines.allSatisfy { line in
-                guard let earliest = Self.subsets(of: Array(Set(line))).compactMap({ firstRuleWithLine[$0] }).min() else { return false }
-                shadowerIndex = shadowerIndex ?? earliest
-                return true
-            }
-            for line in rule.matchLines where firstRuleWithLine[Set(line)] == nil { firstRuleWithLine[Set(line)] = index }
-            guard allShadowed, let shadowerIndex, let syntax = syntaxByName[rule.name.rawValue] else { continue }
-            let shadower = rules[shadowerIndex]
-            warning(
-                "rule '\(rule.name)' can never match: rule '\(shadower.name)' comes first and takes every incident it would",
-                syntax.name,
-                notes: [note("'\(shadower.name)' is defined here", at: shadower.location, length: 4)])
-        }
-    }
-
-    /// Lines of at most this many matchers have every subset looked up (2^8 = 256).
-    static let exhaustiveSubsetLimit = 8
-
-    /// The subsets of a line's matchers that `warnShadowed` looks up.
-    static func subsets(of matchers: [Matcher]) -> [Set<Matcher>] {
-        if matchers.count <= exhaustiveSubsetLimit {
-            return (0..<(1 << matchers.count)).map { mask in
-                Set(matchers.indices.filter { mask & (1 << $0) != 0 }.map { matchers[$0] })
-            }
-        }
-        var result: [Set<Matcher>] = [[], Set(matchers)]
-        for i in matchers.indices {
-            result.append([matchers[i]])
-            for j in matchers.indices where j > i { result.append([matchers[i], matchers[j]]) }
-        }
-        return result
-    }
-
     // MARK: reports
 
-    private mutating func checkReport(_ syntax: RuleFileSyntax.Report) -> Report? {
+    mutating func checkReport(_ syntax: RuleFileSyntax.Report) -> Report? {
         var valid = true
         if syntax.schedule.text != "daily" {
             error("unknown report schedule '\(syntax.schedule.text)': only 'daily' is supported", syntax.schedule)
