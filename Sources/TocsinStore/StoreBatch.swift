@@ -20,6 +20,7 @@ package final class StoreBatch {
         case sent(messageID: String, at: Timestamp, attempts: Int)
         case attempt(messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?)
         case spoolFile(name: String, digest: Int64, at: Timestamp)
+        case spoolFileGone(name: String)
         case report(TimeOfDay, at: Timestamp)
         case meta(String, String)
         /// One already carried out (its values moved out to the store).
@@ -119,6 +120,8 @@ package final class StoreBatch {
 
     /// A spool file applied (with its events).
     package func recordSpoolFile(name: String, digest: Int64, at: Timestamp) { operations.append(.spoolFile(name: name, digest: digest, at: at)) }
+    /// A spool file whose deletion is done: its record can go.
+    package func forgetSpoolFile(name: String) { operations.append(.spoolFileGone(name: name)) }
 
     /// A daily report sent.
     package func recordReport(time: TimeOfDay, at: Timestamp) { operations.append(.report(time, at: at)) }
@@ -170,6 +173,7 @@ extension Store {
         case .sent(let id, let at, let attempts): try markSent(id, at: at, attempts: attempts)
         case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
         case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
+        case .spoolFileGone(let name): try forgetSpoolFile(name: name)
         case .report(let time, let at): try recordReport(time: time, at: at)
         case .meta(let key, let value): try setMeta(key, value)
         }

@@ -88,7 +88,7 @@ struct TocsindCommand: ParsableCommand {
         let daemon: Daemon
         do {
             daemon = try Daemon(configuration: configuration, journal: journal)
-        } catch let error as StartupError {
+        } catch {
             if let diagnostics = error.diagnostics { FileHandleWriter.stderr(diagnostics) }
             FileHandleWriter.stderr("tocsind: \(error.description)\n")
             throw ExitCode(1)

@@ -144,4 +144,31 @@ struct SpoolHardeningTests {
         #expect(!raw.contains { $0 < 0x20 && $0 != 0x0A }, "control bytes in the note: \(Array(raw))")
         #expect(raw.filter { $0 == 0x0A }.count == 1)
     }
+
+    /// Runs a query on the stopped daemon's store with Python's sqlite3 and returns the number.
+    func scalar(_ d: DaemonProcess, _ sql: String) throws -> Int {
+        let script = "import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])"
+        let r = try Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, d.state.appendingPathComponent("tocsin.db").path, sql])
+        return Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test("records of applied spool files go once their files are deleted; a name reused with the same content is applied again")
+    func spoolRecordsForgotten() throws {
+        let d = try DaemonProcess(rules: Self.rules)
+        try d.start()
+        for n in 0..<20 { try d.spoolFile("batch-\(n)", "kind=fault id=b\(n)\n") }
+        #expect(eventually(10) { names(d.spool.appendingPathComponent("new")).isEmpty })
+        // The same name and content again, once the first is gone: a new report, applied.
+        let again = try d.spoolFile("heartbeat", "kind=fault id=hb\n")
+        #expect(eventually(10) { !FileManager.default.fileExists(atPath: again.path) })
+        usleep(300_000)
+        _ = try d.send("kind=fault id=round")  // a round, which commits the forgetting
+        try d.spoolFile("heartbeat", "kind=fault id=hb\n")
+        #expect(eventually(10) { names(d.spool.appendingPathComponent("new")).isEmpty })
+        usleep(300_000)
+        _ = try d.send("kind=fault id=round")
+        d.stop()
+        #expect(try scalar(d, "SELECT count FROM incidents WHERE id = 'hb'") == 2)
+        #expect(try scalar(d, "SELECT COUNT(*) FROM spool_done") == 0)
+    }
 }

@@ -21,7 +21,7 @@ public struct RuleSet: Sendable {
     /// Contacts by name.
     public var contacts: [ContactName: Contact]
     /// Rules in file order; the first that matches takes the incident.
-    public var rules: [Rule]
+    public let rules: [Rule]
     /// Daily reports.
     public var reports: [Report]
     private var ruleIndex: [RuleName: Int]
@@ -33,6 +33,7 @@ public struct RuleSet: Sendable {
         self.rules = rules
         self.reports = reports
         self.ruleIndex = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.fingerprint = RuleSet.fingerprint(of: rules)
     }
 
     /// An empty policy: no rule takes anything.
@@ -43,16 +44,15 @@ public struct RuleSet: Sendable {
 
     /// A stable digest (FNV-1a, 64 bits, in hex) of what decides which rule takes an
     /// incident and when its steps fire: each rule's name, match lines and schedule, in order.
-    /// Equal fingerprints mean stored incidents need not be matched again.
-    public var fingerprint: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// Equal fingerprints mean stored incidents need not be matched again. Computed once.
+    public let fingerprint: String
+
+    private static func fingerprint(of rules: [Rule]) -> String {
+        var hash = FNV1a.hash([UInt8]())
         for rule in rules {
             let text = rule.name.rawValue + "|" + rule.matchLines.map { $0.map(\.description).joined(separator: " ") }.joined(separator: "/")
                 + "|" + rule.scheduleDigest + "\n"
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
+            hash = FNV1a.hash(text.utf8, continuing: hash)
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -9,7 +9,9 @@ import TocsinClient
 
 /// Worker threads that hand notifications over (sendmail, Maildir, exec) so a slow or
 /// hung child never stalls the event loop. Results come back through a queue and an
-/// eventfd the loop watches.
+/// eventfd the loop watches. The workers live as long as the process: a delivery in
+/// flight when tocsind stops has no recorded result, stays queued in the store, and is
+/// sent again at the next start with the same Message-ID (at least once, SPEC §11).
 final class DeliveryPool: @unchecked Sendable {
     static let token: UInt64 = 3
 
@@ -18,7 +20,6 @@ final class DeliveryPool: @unchecked Sendable {
     private var jobs: [DeliveryJob] = []
     private var jobHead = 0
     private var results: [DeliveryResult] = []
-    private var stopping = false
     private var threads: [pthread_t] = []
     private let method: DeliveryMethod
 
@@ -45,21 +46,10 @@ final class DeliveryPool: @unchecked Sendable {
         }
     }
 
-    /// Stops the workers after their current job.
-    func stop() {
-        lock.withLock {
-            stopping = true
-            lock.broadcast()
-        }
-        for thread in threads { pthread_join(thread, nil) }
-        threads = []
-    }
-
     private func work() {
         while true {
             let job: DeliveryJob? = lock.withLock {
-                while jobHead == jobs.count && !stopping { lock.wait() }
-                if stopping { return nil }
+                while jobHead == jobs.count { lock.wait() }
                 let job = jobs[jobHead]
                 jobHead += 1
                 if jobHead > 1024 && jobHead * 2 > jobs.count {

@@ -11,7 +11,7 @@ extension Daemon {
     func apply(
         _ actions: consuming [EngineAction], now: Timestamp, source: EventSource?, event: (Event, String)? = nil,
         effects: inout RoundEffects
-    ) throws(StoreError) {
+    ) {
         if actions.count > 64 { batch.reserve(2 * actions.count) }  // an action is one or two operations (a release three)
         for index in actions.indices {
             // Each action is moved out of the array, not copied: what it carries (a storm's
@@ -51,12 +51,12 @@ extension Daemon {
                     .stepFired, .notice, "incident #\(incident.number) \(incident.id): step \(firing.label) of \(incident.rule?.rawValue ?? "-") fired: \(contacts())",
                     fields: incidentFields(incident) + [("TOCSIN_STEP", firing.label), ("TOCSIN_CONTACT", contacts())], into: &effects)
             case .send(let message):
-                try queue(message, now: now, effects: &effects)
+                queue(message, now: now, effects: &effects)
             case .hold(let held):
                 batch.saveHeld(held)
             case .release(let release, let message):
                 batch.deleteHeld(release)
-                try queue(message, now: now, effects: &effects)
+                queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
                 batch.recordReport(time: time, at: at)
             }
@@ -66,7 +66,7 @@ extension Daemon {
     /// What `apply` leaves in an action's place.
     private static let movedOut = EngineAction.reportSent(time: TimeOfDay(hour: 0, minute: 0)!, at: Timestamp(milliseconds: 0))
 
-    private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+    private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) {
         var item = OutboxItem.rendering(message, settings: rules.settings)
         item.nextAttempt = now
         batch.saveOutbox(item)

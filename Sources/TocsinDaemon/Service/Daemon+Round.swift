@@ -50,10 +50,11 @@ extension Daemon {
         var round = InFlightRound(
             sequence: 0, effects: effects, connections: lines.map(\.connection), spoolNames: spoolNames, outcomes: outcomes)
         do {
-            for line in lines { try handle(line, now: now, effects: &effects) }
+            for line in lines { handle(line, now: now, effects: &effects) }
             for name in spoolNames { try handleSpoolFile(name, now: now, effects: &effects) }
-            try apply(engine.tick(now: now, maxFirings: Daemon.maxFiringsPerRound), now: now, source: nil, effects: &effects)
+            apply(engine.tick(now: now, maxFirings: Daemon.maxFiringsPerRound), now: now, source: nil, effects: &effects)
             record(outcomes, effects: &effects)
+            for name in spool.takeDeleted() { batch.forgetSpoolFile(name: name) }
             recordRulesFingerprint()
         } catch {
             // Reading the store failed halfway (the spool check): the engine has moved on
@@ -70,9 +71,7 @@ extension Daemon {
     /// Runs actions outside a round (a reload) as their own batch.
     func commitActions(_ actions: [EngineAction]) {
         var effects = RoundEffects()
-        do {
-            try apply(actions, now: WallClock.now(), source: nil, effects: &effects)
-        } catch {}  // recording actions reads nothing
+        apply(actions, now: WallClock.now(), source: nil, effects: &effects)
         recordRulesFingerprint()
         submit(InFlightRound(sequence: 0, effects: effects, connections: [], spoolNames: [], outcomes: []))
     }
@@ -199,7 +198,7 @@ extension Daemon {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) throws(StoreError) {
+    private func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) {
         let source = EventSource(name: "socket", uid: line.uid, pid: line.pid)
         if line.framingError == nil, Daemon.isStatusQuery(line.bytes) {
             effects.replies.append((line.connection, statusReply()))
@@ -221,8 +220,8 @@ extension Daemon {
         case .failure(let error):
             reject(error.message, source: source, connection: line.connection, effects: &effects)
         case .success(let (receipt, actions)):
-            let logfmt = try accepted(event, receipt, source: source, now: now, effects: &effects)
-            try apply(actions, now: now, source: source, event: (event, logfmt), effects: &effects)
+            let logfmt = accepted(event, receipt, source: source, now: now, effects: &effects)
+            apply(actions, now: now, source: source, event: (event, logfmt), effects: &effects)
             effects.replies.append((line.connection, Daemon.okReply(receipt)))
         }
     }
@@ -237,7 +236,7 @@ extension Daemon {
 
     /// Records an accepted event (its timeline row and journal entry); returns the event as
     /// logfmt, which a new incident opened by it stores as its fields.
-    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) throws(StoreError) -> String {
+    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) -> String {
         let line = event.logfmt
         batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
@@ -315,8 +314,8 @@ extension Daemon {
         let source = EventSource(name: "spool:" + name)
         for event in events {
             guard case .success(let (receipt, actions)) = engine.receive(event, now: now) else { continue }
-            let line = try accepted(event, receipt, source: source, now: now, effects: &effects)
-            try apply(actions, now: now, source: source, event: (event, line), effects: &effects)
+            let line = accepted(event, receipt, source: source, now: now, effects: &effects)
+            apply(actions, now: now, source: source, event: (event, line), effects: &effects)
         }
         batch.recordSpoolFile(name: name, digest: file.digest, at: now)
         effects.spoolApplied.append(name)

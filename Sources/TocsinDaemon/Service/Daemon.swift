@@ -71,19 +71,14 @@ public final class Daemon {
 
     /// Loads the rules, opens the store, binds the socket and spool; throws when any of it
     /// fails (bad rules included: tocsind never starts half-configured).
-    public init(configuration: DaemonConfiguration, journal: Journal) throws {
+    public init(configuration: DaemonConfiguration, journal: Journal) throws(StartupError) {
         self.configuration = configuration
         self.journal = journal
         let paths = configuration.paths
         signalFD = tocsin_signalfd_setup()
         guard signalFD >= 0 else { throw StartupError(description: "cannot set up signal handling") }
 
-        let compilation: RuleCompilation
-        do {
-            compilation = try RuleDirectory.load(paths.rules)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
+        let compilation = try Daemon.starting { () throws(RuleDirectory.LoadError) in try RuleDirectory.load(paths.rules) }
         guard let ruleSet = compilation.ruleSet else {
             let text = compilation.renderedDiagnostics()
             journal.log(.rulesRejected, .error, "rules in \(paths.rules) rejected: \(compilation.diagnostics.errorCount) errors", [("TOCSIN_RULES", paths.rules), ("TOCSIN_DIAGNOSTICS", text)])
@@ -94,54 +89,29 @@ public final class Daemon {
             journal.log(.rulesLoaded, .warning, warning.headline, [("TOCSIN_RULES", paths.rules)])
         }
 
-        do {
+        stateLock = try Daemon.starting { () throws(SystemError) in
             try Directories.create(paths.state, mode: 0o750)
-            stateLock = try StateLock(directory: paths.state)
-        } catch {
-            throw StartupError(description: "\(error)")
+            return try StateLock(directory: paths.state)
         }
-        do {
-            store = try Store(directory: paths.state)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
+        store = try Daemon.starting { () throws(StoreError) in try Store(directory: paths.state) }
         try? store.setMeta("timezone", ruleSet.settings.zone.identifier)
-        let now = WallClock.now()
         let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
-        do {
-            let snapshot = try store.snapshot(reportTimes: ruleSet.reports.map(\.time))
-            engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: now)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
-
-        do {
-            writer = try StoreWriter(directory: paths.state)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
-        loop = try EventLoop()
+        let snapshot = try Daemon.starting { [store] () throws(StoreError) in try store.snapshot(reportTimes: ruleSet.reports.map(\.time)) }
+        engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: WallClock.now())
+        writer = try Daemon.starting { () throws(StoreError) in try StoreWriter(directory: paths.state) }
+        loop = try Daemon.starting { () throws(SystemError) in try EventLoop() }
         loop.add(writer.eventFD, token: StoreWriter.token)
-        let passed = SystemdNotifier.listenFDs()
-        let listenFD: Int32
-        if let fd = passed.first {
-            listenFD = fd
-        } else {
-            do {
-                listenFD = try SocketListener.bind(path: paths.socket)
-            } catch {
-                throw StartupError(description: "\(error)")
-            }
+        let listenFD = try Daemon.starting { () throws(SystemError) in
+            if let passed = SystemdNotifier.listenFDs().first { return passed }
+            return try SocketListener.bind(path: paths.socket)
         }
         var limits = EventSocketServer.Limits()
         limits.maxConnections = DescriptorLimit.connectionsThatFit(configuration.maxConnections)
         limits.idleMilliseconds = configuration.idleTimeout.milliseconds
         socket = EventSocketServer(listenFD: listenFD, loop: loop, limits: limits)
-        do {
-            spool = try SpoolWatcher(root: paths.spool, loop: loop)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
+        spool = try Daemon.starting { [loop] () throws(SystemError) in try SpoolWatcher(root: paths.spool, loop: loop) }
+        // Records of applied files that are no longer in new/ can never matter again.
+        _ = try Daemon.starting { [store, spool] () throws(StoreError) in try store.forgetSpoolFiles(except: spool.presentNames()) }
         loop.add(signalFD, token: Daemon.signalToken)
 
         var method = DeliveryMethod(sendmail: paths.sendmail, mailDrop: paths.mailDrop)
@@ -149,16 +119,22 @@ public final class Daemon {
         pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
         loop.add(pool.eventFD, token: DeliveryPool.token)
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
-        do {
-            for item in try store.queuedOutbox() { outbox.enqueue(item) }
-            failedCount = Int(try store.db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") ?? 0)
-        } catch {
-            throw StartupError(description: "\(error)")
-        }
+        for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
+        failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
         journal.log(
             .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
             [("TOCSIN_RULES", paths.rules)])
         warnAboutMissingPrograms(rules)
+    }
+
+    /// A start-up step: its error, whatever its type, becomes the `StartupError` that
+    /// tocsind prints before it exits 1 (the error names what failed and where).
+    static func starting<T, E: Error>(_ step: () throws(E) -> T) throws(StartupError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
     }
 
     /// Runs until SIGTERM/SIGINT. Returns the exit status.

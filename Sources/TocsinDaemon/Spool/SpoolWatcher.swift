@@ -29,6 +29,8 @@ final class SpoolWatcher {
     /// (monotonic ms): they wait for the rest, up to the grace period.
     private var incompleteSince: [String: Int64] = [:]
     private let remover: SpoolRemover
+    /// Files the remover deleted, not yet handed to `takeDeleted`.
+    private var deleted: [String] = []
 
     /// A spool file read whole, with a digest of its content for "never applied twice".
     struct File {
@@ -180,7 +182,7 @@ final class SpoolWatcher {
             got += n
         }
         bytes.removeLast(bytes.count - got)
-        return .file(File(name: name, bytes: bytes, digest: SpoolWatcher.fnv1a(bytes)))
+        return .file(File(name: name, bytes: bytes, digest: Int64(bitPattern: FNV1a.hash(bytes))))
     }
 
     /// Deletes an applied file (after its events are committed), on the remover's thread;
@@ -191,8 +193,21 @@ final class SpoolWatcher {
     }
 
     private func forgetRemoved() {
-        for name in remover.takeRemoved() { taken.remove(name) }
+        for name in remover.takeRemoved() {
+            taken.remove(name)
+            deleted.append(name)
+        }
     }
+
+    /// Applied files deleted since the last call: their records in the store can go.
+    func takeDeleted() -> [String] {
+        forgetRemoved()
+        defer { deleted.removeAll(keepingCapacity: true) }
+        return deleted
+    }
+
+    /// The names in `new/` now (at start: the records of files not there can go).
+    func presentNames() -> Set<String> { Set((try? FileIO.list(descriptor: folders.newFD)) ?? []) }
 
     /// Deletes the files handed over for deletion, and stops the remover's thread.
     func finishRemovals() {
@@ -206,15 +221,6 @@ final class SpoolWatcher {
         taken.remove(name)
         incompleteSince[name] = nil
         return folders.moveToFailed(name, from: folders.newFD, reason: TerminalText.safe(reason))
-    }
-
-    static func fnv1a(_ bytes: [UInt8]) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int64(bitPattern: hash)
     }
 }
 
