@@ -16,7 +16,6 @@ import TocsinSystem
 /// the failed one would have left — until the loop has rebuilt its state and calls
 /// `resume()`.
 package final class StoreWriter: @unchecked Sendable {
-    package static let token: UInt64 = 5
 
     /// One batch's fate.
     package struct Completion {

@@ -3,6 +3,23 @@ import CTocsinShims
     import Glibc
 #endif
 
+/// What woke the loop: every descriptor the daemon watches is registered under one of
+/// these, and socket clients under numbers from `firstConnection` up (one each).
+package enum LoopToken {
+    /// The events socket's listener.
+    package static let listener: UInt64 = 1
+    /// The spool's inotify descriptor.
+    package static let spool: UInt64 = 2
+    /// The delivery workers' eventfd (results ready).
+    package static let deliveries: UInt64 = 3
+    /// The signalfd (SIGTERM, SIGINT, SIGHUP).
+    package static let signals: UInt64 = 4
+    /// The store writer's eventfd (commits done).
+    package static let storeWriter: UInt64 = 5
+    /// The first socket client's token.
+    package static let firstConnection: UInt64 = 1 << 32
+}
+
 /// A thin epoll(7) wrapper: file descriptors registered with a 64-bit token, and a wait
 /// with a millisecond timeout (epoll's timeout runs on the monotonic clock).
 package final class EventLoop {

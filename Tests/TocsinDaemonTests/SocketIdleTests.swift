@@ -58,7 +58,7 @@ struct SocketIdleTests {
         let owed = try Client(path: path)
         server.acceptAll(now: 0)
         #expect(server.connectionCount == 3)
-        let ids = (0..<3).map { EventSocketServer.connectionTokenBase + UInt64($0) }
+        let ids = (0..<3).map { LoopToken.firstConnection + UInt64($0) }
 
         owed.send("kind=fault id=a\n")
         var budget = 512

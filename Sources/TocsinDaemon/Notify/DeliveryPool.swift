@@ -13,7 +13,6 @@ import TocsinClient
 /// flight when tocsind stops has no recorded result, stays queued in the store, and is
 /// sent again at the next start with the same Message-ID (at least once, SPEC §11).
 final class DeliveryPool: @unchecked Sendable {
-    static let token: UInt64 = 3
 
     let eventFD: Int32
     private let lock = Lock()

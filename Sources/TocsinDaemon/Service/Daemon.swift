@@ -67,7 +67,6 @@ public final class Daemon {
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
 
-    static let signalToken: UInt64 = 4
 
     /// Loads the rules, opens the store, binds the socket and spool; throws when any of it
     /// fails (bad rules included: tocsind never starts half-configured).
@@ -100,7 +99,7 @@ public final class Daemon {
         engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: WallClock.now())
         writer = try Daemon.starting { () throws(StoreError) in try StoreWriter(directory: paths.state) }
         loop = try Daemon.starting { () throws(SystemError) in try EventLoop() }
-        loop.add(writer.eventFD, token: StoreWriter.token)
+        loop.add(writer.eventFD, token: LoopToken.storeWriter)
         let listenFD = try Daemon.starting { () throws(SystemError) in
             if let passed = SystemdNotifier.listenFDs().first { return passed }
             return try SocketListener.bind(path: paths.socket)
@@ -112,12 +111,12 @@ public final class Daemon {
         spool = try Daemon.starting { [loop] () throws(SystemError) in try SpoolWatcher(root: paths.spool, loop: loop) }
         // Records of applied files that are no longer in new/ can never matter again.
         _ = try Daemon.starting { [store, spool] () throws(StoreError) in try store.forgetSpoolFiles(except: spool.presentNames()) }
-        loop.add(signalFD, token: Daemon.signalToken)
+        loop.add(signalFD, token: LoopToken.signals)
 
         var method = DeliveryMethod(sendmail: paths.sendmail, mailDrop: paths.mailDrop)
         method.timeoutMilliseconds = configuration.deliveryTimeout.milliseconds
         pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
-        loop.add(pool.eventFD, token: DeliveryPool.token)
+        loop.add(pool.eventFD, token: LoopToken.deliveries)
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
         failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
@@ -164,11 +163,11 @@ public final class Daemon {
             var deliveries = false
             for (token, mask) in events {
                 switch token {
-                case EventSocketServer.listenerToken: socket.acceptAll(now: mono)
-                case SpoolWatcher.token: spool.drainNotifications()
-                case DeliveryPool.token: deliveries = true
-                case StoreWriter.token: completeRounds()
-                case Daemon.signalToken: handleSignals()
+                case LoopToken.listener: socket.acceptAll(now: mono)
+                case LoopToken.spool: spool.drainNotifications()
+                case LoopToken.deliveries: deliveries = true
+                case LoopToken.storeWriter: completeRounds()
+                case LoopToken.signals: handleSignals()
                 default:
                     if socket.owns(token) { lines += socket.readable(token, events: mask, now: mono, budget: &budget) }
                 }

@@ -35,14 +35,12 @@ final class EventSocketServer {
         var maxLinesPerRound = 512
     }
 
-    static let listenerToken: UInt64 = 1
-    static let connectionTokenBase: UInt64 = 1 << 32
 
     let listenFD: Int32
     let limits: Limits
     private let loop: EventLoop
     private var connections: [UInt64: Connection] = [:]
-    private var nextID: UInt64 = EventSocketServer.connectionTokenBase
+    private var nextID: UInt64 = LoopToken.firstConnection
     /// Connections with complete lines still buffered (a round's line budget ran out), in
     /// the order they are served: one served goes to the back if it still has lines, so a
     /// client pipelining thousands of lines takes turns with the others.
@@ -53,13 +51,13 @@ final class EventSocketServer {
         self.loop = loop
         self.limits = limits
         _ = tocsin_set_nonblocking(listenFD)
-        loop.add(listenFD, token: EventSocketServer.listenerToken)
+        loop.add(listenFD, token: LoopToken.listener)
     }
 
     var connectionCount: Int { connections.count }
     var hasBacklog: Bool { !backlog.isEmpty }
 
-    func owns(_ token: UInt64) -> Bool { token >= EventSocketServer.connectionTokenBase }
+    func owns(_ token: UInt64) -> Bool { token >= LoopToken.firstConnection }
 
     /// Accepts every pending connection. At the limit, the client idle longest (and owed
     /// nothing) is closed to make room, so idle hogs cannot lock out a real reporter; when
@@ -245,7 +243,7 @@ final class EventSocketServer {
     /// wait in the backlog meanwhile), and the idlest client is closed to free one.
     private func pauseAccepting(now: Int64, errno code: Int32) {
         guard acceptResumeAt == nil else { return }
-        loop.modify(listenFD, token: EventSocketServer.listenerToken, readable: false, writable: false)
+        loop.modify(listenFD, token: LoopToken.listener, readable: false, writable: false)
         acceptResumeAt = now + Self.acceptPause
         acceptPauses.append(String(cString: strerror(code)))
         _ = evictIdlest()
@@ -263,7 +261,7 @@ final class EventSocketServer {
     func resumeAcceptingIfDue(now: Int64) {
         guard let at = acceptResumeAt, now >= at else { return }
         acceptResumeAt = nil
-        loop.modify(listenFD, token: EventSocketServer.listenerToken, readable: true, writable: false)
+        loop.modify(listenFD, token: LoopToken.listener, readable: true, writable: false)
     }
 
     /// The reasons accepting paused since the last call.

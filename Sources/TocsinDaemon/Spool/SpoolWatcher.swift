@@ -13,7 +13,6 @@ import TocsinClient
 /// picks up files left by a crash at start). Bad files go whole to `failed/` with a
 /// `NAME.error` beside them.
 final class SpoolWatcher {
-    static let token: UInt64 = 2
 
     let root: String
     let folders: SpoolFolders
@@ -59,7 +58,7 @@ final class SpoolWatcher {
         inotifyFD = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard inotifyFD >= 0 else { throw SystemError("cannot watch the spool with inotify", path: self.root + "/new") }
         try watchNew()
-        loop.add(inotifyFD, token: SpoolWatcher.token)
+        loop.add(inotifyFD, token: LoopToken.spool)
     }
 
     /// Watches the `new/` folder open (through its descriptor, never its path).
