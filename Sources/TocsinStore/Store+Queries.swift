@@ -105,11 +105,18 @@ extension Store {
 
     /// Incidents that began in [since, until), oldest first (the fault record).
     public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [Incident] {
+        var rows: [Incident] = []
+        try forEachIncident(beganFrom: since, until: until) { rows.append($0) }
+        return rows
+    }
+
+    /// Streams the incidents that began in [since, until) to `body`, by when they began, in
+    /// constant memory here (SQLite's sorter spills to a temporary file past its cache):
+    /// `tocsinctl export` of any span.
+    public func forEachIncident(beganFrom since: Timestamp?, until: Timestamp?, _ body: (Incident) -> Void) throws(StoreError) {
         let s = try db.statement("SELECT \(incidentSelect) WHERE began >= ? AND began < ? ORDER BY began, number")
         s.bind([.int(since?.milliseconds ?? Int64.min), .int(until?.milliseconds ?? Int64.max)])
-        var rows: [Incident] = []
-        while try s.step() { rows.append(Store.incident(from: s)) }
-        return rows
+        while try s.step() { body(Store.incident(from: s)) }
     }
 
     /// The time zone the daemon last ran with (for printing local times), or UTC.

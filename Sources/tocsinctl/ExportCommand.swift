@@ -37,44 +37,42 @@ struct ExportCommand: ParsableCommand {
         let zone = store.displayZone()
         func parse(_ text: String?, endOfDay: Bool, option: String) -> Timestamp? {
             guard let text else { return nil }
-            if let t = RFC3339.parse(text) { return t }
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, text.count == 10 else {
+            guard let instant = DateArgument.parse(text, zone: zone, endOfDay: endOfDay) else {
                 Output.fail("\(option): '\(text)' is not a date (YYYY-MM-DD or RFC 3339)", status: 2)
             }
-            let days = RFC3339.daysFromCivil(year: parts[0], month: parts[1], day: parts[2]) + (endOfDay ? 1 : 0)
-            let midnight = Timestamp(seconds: Int64(days) * 86_400)
-            return midnight - .seconds(Int64(zone.offset(at: midnight)))
+            return instant
         }
         let from = parse(since, endOfDay: false, option: "--since")
         let to = parse(until, endOfDay: true, option: "--until")
-        var incidents: [Incident]
-        do {
-            incidents = try store.incidents(beganFrom: from, until: to)
-        } catch {
-            Output.fail("\(error)")
-        }
-        if let kind { incidents = incidents.filter { $0.kind == kind } }
-        let rows: [[String]] = incidents.map { i in
+        let header = ["incident", "id", "kind", "began", "summary", "level", "recovered", "cause", "responsible"]
+        func row(_ i: Incident) -> [String] {
             [
                 String(i.number.value), i.id, i.kind ?? "", zone.rfc3339(i.began), i.summary ?? "",
                 i.severity.map(String.init) ?? "", i.resolvedAt.map(zone.rfc3339) ?? "", i.cause ?? "", i.resolvedBy ?? "",
             ]
         }
-        let header = ["incident", "id", "kind", "began", "summary", "level", "recovered", "cause", "responsible"]
-        if json {
-            let objects = rows.map { row in
-                zip(header, row).map { key, value -> (String, JSONText.Value) in
-                    if key == "incident" || (key == "level" && !value.isEmpty) { return (key, .int(Int64(value) ?? 0)) }
-                    return (key, value.isEmpty ? .null : .string(value))
+        // Rows are written as they are read: a year's export needs no more memory than a day's.
+        var first = true
+        if !json { Output.out((excel ? "\u{FEFF}" : "") + header.map(CSV.cell).joined(separator: ",") + "\r\n") }
+        do {
+            try store.forEachIncident(beganFrom: from, until: to) { incident in
+                if let kind, incident.kind != kind { return }
+                let cells = row(incident)
+                if json {
+                    let object = zip(header, cells).map { key, value -> (String, JSONText.Value) in
+                        if key == "incident" || (key == "level" && !value.isEmpty) { return (key, .int(Int64(value) ?? 0)) }
+                        return (key, value.isEmpty ? .null : .string(value))
+                    }
+                    Output.out((first ? "[" : ",\n ") + JSONText.object(object))
+                } else {
+                    Output.out(cells.map(CSV.cell).joined(separator: ",") + "\r\n")
                 }
+                first = false
             }
-            Output.out(JSONText.array(objects) + "\n")
-            return
+        } catch {
+            Output.fail("\(error)")
         }
-        var out = excel ? "\u{FEFF}" : ""
-        for row in [header] + rows { out += row.map(CSV.cell).joined(separator: ",") + "\r\n" }
-        Output.out(out)
+        if json { Output.out(first ? "[]\n" : "]\n") }
     }
 }
 

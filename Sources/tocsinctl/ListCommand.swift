@@ -4,46 +4,125 @@ import TocsinSystem
 import TocsinStore
 import TocsinClient
 
-/// `tocsinctl list [--open] [--json]`.
+/// `tocsinctl list [--open | --all | --since DATE] [--limit N] [--json] [--no-pager]`.
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List incidents, newest first.",
         discussion: """
+            By default: every open (or acknowledged) incident, and the newest \(ListCommand.newest) \
+            of the others, so the list stays short however many years of history the store \
+            keeps; --all lists every incident, --since those opened since a date, --open only \
+            open ones. Rows are printed as they are read, through $PAGER (less) on a terminal, \
+            so the first screen comes at once and '| head' returns at once.
+
             Reads tocsind's store directly (read-only), so it works while tocsind is down. \
             --json prints an array of objects with incident, id, kind, severity, state, opened, \
             rule, summary, began, last_seen, count, acked_by, resolved_at, resolved_by, cause.
             """)
 
+    /// How many of the newest incidents the default shows besides the open ones.
+    static let newest = 20
+
     @OptionGroup var daemon: DaemonOptions
     @Flag(help: "Only incidents not yet resolved.") var open = false
+    @Flag(help: "Every incident, however old.") var all = false
+    @Option(help: ArgumentHelp("Incidents opened at or after DATE (YYYY-MM-DD, local, or RFC 3339).", valueName: "DATE")) var since: String?
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: ArgumentHelp("At most this many incidents.", valueName: "N")) var limit: Int?
+    @Flag(name: .customLong("no-pager"), help: "Do not pipe the output into $PAGER on a terminal.") var noPager = false
+
+    func validate() throws {
+        if [open, all, since != nil].filter({ $0 }).count > 1 { throw ValidationError("give at most one of --open, --all and --since") }
+        if let limit, limit < 1 { throw ValidationError("--limit takes a number of at least 1") }
+    }
 
     func run() throws {
         let store = daemon.openStore()
         let zone = store.displayZone()
-        let incidents: [Incident]
+        let selection: IncidentSelection
+        if open {
+            selection = .openOnly
+        } else if all {
+            selection = .all
+        } else if let since {
+            guard let instant = DateArgument.parse(since, zone: zone, endOfDay: false) else {
+                Output.fail("--since: '\(since)' is not a date (YYYY-MM-DD or RFC 3339)", status: 2)
+            }
+            selection = .openedSince(instant)
+        } else {
+            selection = .openAndNewest(newest: ListCommand.newest)
+        }
+        let pager = noPager ? nil : Pager.start()
+        let result: (count: Int, olderLeftOut: Bool)
         do {
-            incidents = try store.incidents(openOnly: open, limit: limit)
+            if json {
+                var first = true
+                result = try store.forEachIncident(selection, limit: limit) { incident in
+                    Output.out((first ? "[" : ",\n ") + JSONText.object(IncidentJSON.object(incident, zone: zone)))
+                    first = false
+                    return true
+                }
+                Output.out(first ? "[]\n" : "]\n")
+            } else {
+                var table = StreamingTable(header: ["INCIDENT", "ID", "KIND", "SEV", "STATE", "OPENED", "RULE", "SUMMARY"])
+                result = try store.forEachIncident(selection, limit: limit) { i in
+                    table.add([
+                        "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", i.state.rawValue,
+                        zone.shortString(i.opened), i.rule?.rawValue ?? "-", i.summary ?? "-",
+                    ].map(TerminalText.safe))
+                    return true
+                }
+                table.finish()
+                if result.count == 0 { Output.out(open ? "no open incidents\n" : "no incidents\n") }
+            }
         } catch {
+            pager?.finish()
             Output.fail("\(error)")
         }
-        if json {
-            Output.out(JSONText.array(incidents.map { IncidentJSON.object($0, zone: zone) }) + "\n")
-            return
+        pager?.finish()
+        if result.olderLeftOut, !json {
+            Output.err("(older incidents are not shown: --all lists every one, --since DATE those since a date)\n")
         }
-        guard !incidents.isEmpty else {
-            Output.out(open ? "no open incidents\n" : "no incidents\n")
-            return
-        }
-        var rows = [["INCIDENT", "ID", "KIND", "SEV", "STATE", "OPENED", "RULE", "SUMMARY"]]
-        for i in incidents {
-            rows.append([
-                "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", i.state.rawValue,
-                zone.shortString(i.opened), i.rule?.rawValue ?? "-", i.summary ?? "-",
-            ].map(TerminalText.safe))
-        }
-        Output.out(Table.render(rows))
+    }
+}
+
+/// A table printed as its rows come: the widths are those of the first `sample` rows
+/// (capped at 40), so the first screen is out before the last row is read.
+struct StreamingTable {
+    static let sample = 200
+    private var pending: [[String]]
+    private var widths: [Int]?
+    private var rows = 0
+
+    init(header: [String]) { pending = [header] }
+
+    mutating func add(_ row: [String]) {
+        rows += 1
+        if let widths { return Output.out(Table.line(row, widths: widths)) }
+        pending.append(row)
+        if pending.count > StreamingTable.sample { flush() }
+    }
+
+    mutating func finish() { if rows > 0 { flush() } }
+
+    private mutating func flush() {
+        let widths = self.widths ?? Table.widths(pending)
+        self.widths = widths
+        Output.out(pending.map { Table.line($0, widths: widths) }.joined())
+        pending = []
+    }
+}
+
+/// Dates given on the command line: `YYYY-MM-DD` (local midnight, or the next one with
+/// `endOfDay`) or RFC 3339.
+enum DateArgument {
+    static func parse(_ text: String, zone: Zone, endOfDay: Bool) -> Timestamp? {
+        if let t = RFC3339.parse(text) { return t }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, text.count == 10 else { return nil }
+        let days = RFC3339.daysFromCivil(year: parts[0], month: parts[1], day: parts[2]) + (endOfDay ? 1 : 0)
+        let midnight = Timestamp(seconds: Int64(days) * 86_400)
+        return midnight - .seconds(Int64(zone.offset(at: midnight)))
     }
 }
 
@@ -110,13 +189,22 @@ enum Table {
     static func width(_ s: String) -> Int { DisplayWidth.of(s) }
 
     static func render(_ rows: [[String]]) -> String {
-        guard let columns = rows.first?.count else { return "" }
+        let widths = widths(rows)
+        return rows.map { line($0, widths: widths) }.joined()
+    }
+
+    /// Each column's width over `rows` (the last column's is not needed), at most 40.
+    static func widths(_ rows: [[String]]) -> [Int] {
+        guard let columns = rows.first?.count else { return [] }
         var widths = [Int](repeating: 0, count: columns)
         for row in rows { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], min(width(cell), 40)) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                i == columns - 1 ? cell : cell + String(repeating: " ", count: max(1, widths[i] - width(cell) + 2))
-            }.joined()
-        }.joined(separator: "\n") + "\n"
+        return widths
+    }
+
+    /// One row, padded to `widths`, with its newline.
+    static func line(_ row: [String], widths: [Int]) -> String {
+        row.enumerated().map { i, cell in
+            i == row.count - 1 || i >= widths.count ? cell : cell + String(repeating: " ", count: max(1, widths[i] - width(cell) + 2))
+        }.joined() + "\n"
     }
 }

@@ -1,0 +1,95 @@
+import TocsinCore
+import TocsinSystem
+
+/// Which incidents `tocsinctl list` shows.
+public enum IncidentSelection: Sendable, Equatable {
+    /// Every open (or acknowledged) incident, and the newest `newest` of the others:
+    /// the default, which stays short however long the history is.
+    case openAndNewest(newest: Int)
+    /// Only open (and acknowledged) incidents.
+    case openOnly
+    /// Every incident.
+    case all
+    /// Every incident opened at or after the instant.
+    case openedSince(Timestamp)
+}
+
+extension Store {
+    /// Streams the selected incidents to `body`, newest (highest number) first, as they are
+    /// read: memory stays constant and the first row comes at once, however many follow.
+    /// `body` returns false to stop. Returns how many were given, and whether older
+    /// incidents the selection left out exist (the default's resolved ones).
+    ///
+    /// The queries use the primary key (number) and the partial index on open incidents;
+    /// "opened since" finds its first number by a binary search on the primary key, since
+    /// numbers are given in the order incidents are opened.
+    @discardableResult
+    public func forEachIncident(
+        _ selection: IncidentSelection, limit: Int? = nil, _ body: (Incident) -> Bool
+    ) throws(StoreError) -> (count: Int, olderLeftOut: Bool) {
+        let limit = limit ?? Int.max
+        var count = 0
+        func give(_ incident: Incident) -> Bool {
+            guard count < limit else { return false }
+            count += 1
+            return body(incident) && count < limit
+        }
+        switch selection {
+        case .all:
+            let s = try db.statement("SELECT \(incidentSelect) ORDER BY number DESC")
+            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            return (count, false)
+        case .openOnly:
+            let s = try db.statement("SELECT \(incidentSelect) WHERE state != 'resolved' ORDER BY number DESC")
+            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            return (count, false)
+        case .openedSince(let since):
+            let first = try firstNumber(openedAtOrAfter: since)
+            let s = try db.statement("SELECT \(incidentSelect) WHERE number >= ? ORDER BY number DESC")
+            s.bind([.int(first)])
+            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            return (count, false)
+        case .openAndNewest(let newest):
+            // Two streams by number, merged: the open ones, and the newest of all.
+            let open = try db.statement("SELECT \(incidentSelect) WHERE state != 'resolved' ORDER BY number DESC")
+            let recent = try db.statement("SELECT \(incidentSelect) ORDER BY number DESC LIMIT ?")
+            recent.bind([.int(Int64(newest))])
+            var nextOpen = try open.step() ? Store.incident(from: open) : nil
+            var nextRecent = try recent.step() ? Store.incident(from: recent) : nil
+            var oldestShown: Int64?
+            while nextOpen != nil || nextRecent != nil {
+                let takeOpen = (nextOpen?.number.value ?? Int64.min) >= (nextRecent?.number.value ?? Int64.min)
+                let incident = takeOpen ? nextOpen! : nextRecent!
+                if takeOpen {
+                    if nextRecent?.number == incident.number { nextRecent = try recent.step() ? Store.incident(from: recent) : nil }
+                    nextOpen = try open.step() ? Store.incident(from: open) : nil
+                } else {
+                    nextRecent = try recent.step() ? Store.incident(from: recent) : nil
+                }
+                oldestShown = incident.number.value
+                guard give(incident) else { break }
+            }
+            guard let oldestShown else { return (count, false) }
+            let older = try db.scalar(
+                "SELECT 1 FROM incidents WHERE number < ? AND state = 'resolved' LIMIT 1", [.int(oldestShown)]) != nil
+            return (count, older || count == limit)
+        }
+    }
+
+    /// The lowest incident number opened at or after `instant` (one past the highest when
+    /// none is): a binary search over the primary key.
+    func firstNumber(openedAtOrAfter instant: Timestamp) throws(StoreError) -> Int64 {
+        guard let highest = try db.scalar("SELECT MAX(number) FROM incidents") else { return 0 }
+        var low = try db.scalar("SELECT MIN(number) FROM incidents") ?? 0
+        var high = highest + 1
+        let probe = try db.statement("SELECT opened FROM incidents WHERE number >= ? ORDER BY number LIMIT 1")
+        while low < high {
+            let middle = low + (high - low) / 2
+            probe.bind([.int(middle)])
+            let opened = try probe.step() ? probe.int64(0) : Int64.max
+            probe.reset()
+            if opened >= instant.milliseconds { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
