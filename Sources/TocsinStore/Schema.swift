@@ -135,6 +135,14 @@ package enum Schema {
             thread_root TEXT
         );
         """,
+        // Counters kept as they change, so `tocsinctl status` and a start read a row
+        // instead of counting the outbox (sent mail is most of a store with history).
+        // Queries of queued mail repeat the partial index's own condition
+        // (`status IN ('held', 'queued')`), which SQLite needs to see to use it.
+        """
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO counters (name, value) SELECT 'outbox_sent', COUNT(*) FROM outbox WHERE status = 'sent';
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

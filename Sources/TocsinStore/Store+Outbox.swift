@@ -50,8 +50,11 @@ extension Store {
 
     /// Records a delivery.
     public func markSent(_ messageID: String, at: Timestamp, attempts: Int) throws(StoreError) {
-        try db.hot("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, content = NULL, last_error = NULL WHERE message_id = ?")
+        try db.hot("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = ?, content = NULL, last_error = NULL WHERE message_id = ? AND status != 'sent'")
             .run([.int(at.milliseconds), .int(Int64(attempts)), .text(messageID)])
+        if sqlite3_changes(db.handle) > 0 {
+            try db.hot("UPDATE counters SET value = value + 1 WHERE name = 'outbox_sent'").run([])
+        }
     }
 
     /// Records a failed attempt: queued again for `nextAttempt`, or failed for good.
@@ -88,7 +91,7 @@ extension Store {
 
     /// Every queued notification (to send or retry), oldest first.
     public func queuedOutbox() throws(StoreError) -> [OutboxItem] {
-        let s = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status = 'queued' ORDER BY created, message_id")
+        let s = try db.statement("SELECT \(Store.outboxColumns) FROM outbox WHERE status IN ('held', 'queued') AND status = 'queued' ORDER BY created, message_id")
         var items: [OutboxItem] = []
         while try s.step() { items.append(Store.outboxItem(from: s)) }
         // Messages made in the same instant (steps and repeats overdue at a restart) in the

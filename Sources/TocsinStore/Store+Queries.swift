@@ -1,3 +1,4 @@
+import CSQLite
 import TocsinCore
 import TocsinSystem
 
@@ -67,18 +68,17 @@ extension Store {
         return rows
     }
 
-    /// How many notifications are queued, held, failed, sent.
+    /// How many notifications are queued, held, failed, sent: from the partial indexes of
+    /// queued and failed mail and the `counters` row of sent mail, never the whole outbox.
     public func outboxCounts() throws(StoreError) -> OutboxCounts {
         var counts = OutboxCounts()
-        let s = try db.statement("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-        while try s.step() {
-            let n = Int(s.int64(1))
-            switch s.text(0) {
-            case "queued": counts.queued = n
-            case "failed": counts.failed = n
-            case "sent": counts.sent = n
-            default: break
-            }
+        counts.queued = Int(try db.scalar("SELECT COUNT(*) FROM outbox WHERE status IN ('held', 'queued') AND status = 'queued'") ?? 0)
+        counts.failed = Int(try db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") ?? 0)
+        // A store an older tocsind wrote and tocsind has not migrated yet has no counters.
+        if let sent = (try? db.scalar("SELECT value FROM counters WHERE name = 'outbox_sent'")) ?? nil {
+            counts.sent = Int(sent)
+        } else {
+            counts.sent = Int(try db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") ?? 0)
         }
         // Schema 4 keeps held messages in chunks; tocsinctl may read a store tocsind has not
         // migrated yet (schema 2 and 3: a row each; none before).
@@ -88,10 +88,28 @@ extension Store {
         return counts
     }
 
+    /// Open and acknowledged incidents, counted over the open-incidents index.
+    public func openCounts() throws(StoreError) -> (open: Int, acked: Int) {
+        let s = try db.statement("SELECT state, COUNT(*) FROM incidents WHERE state != 'resolved' GROUP BY state")
+        var open = 0
+        var acked = 0
+        while try s.step() {
+            open += Int(s.int64(1))
+            if s.text(0) == "acked" { acked += Int(s.int64(1)) }
+        }
+        return (open, acked)
+    }
+
     /// The latest failures: given up, or still being retried.
     public func recentFailures(limit: Int) throws(StoreError) -> [FailedNotification] {
         let s = try db.statement(
-            "SELECT message_id, contact, incident, status, attempts, last_error, created FROM outbox WHERE last_error IS NOT NULL AND status IN ('failed', 'queued') ORDER BY created DESC LIMIT ?")
+            """
+            SELECT message_id, contact, incident, status, attempts, last_error, created FROM outbox WHERE status = 'failed'
+            UNION ALL
+            SELECT message_id, contact, incident, status, attempts, last_error, created FROM outbox
+                WHERE status IN ('held', 'queued') AND status = 'queued' AND last_error IS NOT NULL
+            ORDER BY created DESC LIMIT ?
+            """)
         s.bind([.int(Int64(limit))])
         var rows: [FailedNotification] = []
         while try s.step() {

@@ -29,10 +29,9 @@ struct StatusCommand: ParsableCommand {
         do {
             let store = try Store(readOnlyAt: paths.state)
             let zone = store.displayZone()
-            let open = try store.incidents(openOnly: true)
+            let open = try store.openCounts()
             let counts = try store.outboxCounts()
-            let acked = open.filter { $0.state == .acked }.count
-            out += "Open incidents: \(open.count)" + (acked > 0 ? " (\(acked) acknowledged)" : "") + "\n"
+            out += "Open incidents: \(open.open)" + (open.acked > 0 ? " (\(open.acked) acknowledged)" : "") + "\n"
             out += "Notifications: \(counts.queued) queued, \(counts.held) held by storm control, \(counts.failed) failed, \(counts.sent) sent\n"
             let failures = try store.recentFailures(limit: 5)
             if !failures.isEmpty {
