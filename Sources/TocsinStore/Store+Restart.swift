@@ -36,18 +36,35 @@ extension Store {
         try setMeta("report." + time.description, String(at.milliseconds))
     }
 
+    /// What happened since `since` (the last daily report), for the next report: read from
+    /// the incidents and timeline rows of that span only. Both tables' keys are given in
+    /// time order, so the span's first key is found by a binary search (`firstKey`), an hour
+    /// early for a wall clock that went back; the rows before it are never read, so a
+    /// restart costs the same with a day of history or three years.
     package func ledger(since: Timestamp) throws(StoreError) -> DayLedger {
         var ledger = DayLedger()
-        let opened = try db.hot("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE opened >= ? GROUP BY 1")
-        opened.bind([.int(since.milliseconds)])
+        let margin = since - .hours(1)
+        let firstIncident = try firstKey(table: "incidents", key: "number", time: "opened", atOrAfter: margin)
+        let opened = try db.hot("SELECT COALESCE(kind, '-'), COUNT(*) FROM incidents WHERE number >= ? AND opened >= ? GROUP BY 1")
+        opened.bind([.int(firstIncident), .int(since.milliseconds)])
         while try opened.step() {
             ledger.openedByKind[opened.text(0)] = Int(opened.int64(1))
             ledger.openedCount += Int(opened.int64(1))
         }
-        ledger.resolvedCount = Int(try db.scalar("SELECT COUNT(*) FROM incidents WHERE resolved_at >= ?", [.int(since.milliseconds)]) ?? 0)
+        let firstRow = try firstKey(table: "timeline", key: "seq", time: "at", atOrAfter: margin)
+        ledger.stepsFired = Int(
+            try db.scalar("SELECT COUNT(*) FROM timeline WHERE seq >= ? AND what = 'step' AND at >= ?", [.int(firstRow), .int(since.milliseconds)]) ?? 0)
+        // Incidents resolved in the span: those with a 'resolved' row in it.
+        let resolvedSelect = """
+            FROM incidents WHERE resolved_at >= ? AND number IN
+                (SELECT incident FROM timeline WHERE seq >= ? AND what = 'resolved' AND at >= ?)
+            """
+        let bounds: [SQLValue] = [.int(since.milliseconds), .int(firstRow), .int(margin.milliseconds)]
+        ledger.resolvedCount = Int(try db.scalar("SELECT COUNT(*) " + resolvedSelect, bounds) ?? 0)
         let resolved = try db.statement(
-            "SELECT number, id, COALESCE(kind,'-'), severity, COALESCE(summary,'-'), began, resolved_at, cause FROM incidents WHERE resolved_at >= ? ORDER BY resolved_at LIMIT \(DayLedger.listLimit)")
-        resolved.bind([.int(since.milliseconds)])
+            "SELECT number, id, COALESCE(kind,'-'), severity, COALESCE(summary,'-'), began, resolved_at, cause "
+                + resolvedSelect + " ORDER BY resolved_at LIMIT \(DayLedger.listLimit)")
+        resolved.bind(bounds)
         while try resolved.step() {
             ledger.resolved.append(
                 DayLedger.Entry(
@@ -56,7 +73,6 @@ extension Store {
                     began: Timestamp(milliseconds: resolved.int64(5)),
                     resolvedAt: resolved.optionalInt64(6).map(Timestamp.init(milliseconds:)), cause: resolved.optionalText(7)))
         }
-        ledger.stepsFired = Int(try db.scalar("SELECT COUNT(*) FROM timeline WHERE what = 'step' AND at >= ?", [.int(since.milliseconds)]) ?? 0)
         return ledger
     }
 }

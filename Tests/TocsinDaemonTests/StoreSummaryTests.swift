@@ -54,3 +54,54 @@ struct StoreSummaryTests {
         #expect(!(try plan(store, "SELECT number FROM incidents ORDER BY number DESC LIMIT 20")).contains("TEMP B-TREE"))
     }
 }
+
+@Suite("The daily report's ledger at a restart: read from the span since the last report")
+struct StoreLedgerTests {
+    @Test("agrees with counting the whole history, on 2,000 incidents over 10 days")
+    func agreesWithFullCount() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let day: Int64 = 86_400_000
+        let batch = StoreBatch()
+        var generator = SystemRandomNumberGenerator()
+        for n in 1...2_000 {
+            let opened = Timestamp(milliseconds: Int64(n) * day / 200)  // 200 a day, in number order
+            var incident = Incident(
+                number: IncidentNumber(Int64(n)), id: "f\(n)", fields: Event(fields: [EventField("kind", n % 3 == 0 ? "complaint" : "fault")]),
+                began: opened, opened: opened)
+            batch.save(incident)
+            batch.appendTimeline(incident: incident.number, at: opened, what: "open", detail: "")
+            if n % 4 == 0 { batch.appendStepFired(incident: incident.number, at: opened + .minutes(30), label: "1", contacts: []) }
+            if n % 5 != 0 {
+                // Resolved some hours to two days later.
+                let resolved = Timestamp(milliseconds: opened.milliseconds + Int64.random(in: 3_600_000...(2 * day), using: &generator))
+                incident.state = .resolved
+                incident.resolvedAt = resolved
+                batch.save(incident)
+                batch.appendTimeline(incident: incident.number, at: resolved, what: "resolved", detail: "")
+            }
+        }
+        try store.begin()
+        try store.apply(batch)
+        try store.commit()
+        // Timeline rows are written in time order by tocsind; sort these the same way.
+        try store.db.execute("""
+            CREATE TABLE t2 AS SELECT * FROM timeline ORDER BY at, seq; DELETE FROM timeline;
+            INSERT INTO timeline (incident, at, what, detail, source, uid, pid) SELECT incident, at, what, detail, source, uid, pid FROM t2;
+            DROP TABLE t2;
+            """)
+        for since in [Timestamp(milliseconds: 7 * day + 17 * 3_600_000), Timestamp(milliseconds: 0), Timestamp(milliseconds: 11 * day)] {
+            let ledger = try store.ledger(since: since)
+            let ms = since.milliseconds
+            #expect(ledger.openedCount == Int(try store.db.scalar("SELECT COUNT(*) FROM incidents WHERE opened >= \(ms)") ?? -1))
+            #expect(ledger.resolvedCount == Int(try store.db.scalar("SELECT COUNT(*) FROM incidents WHERE resolved_at >= \(ms)") ?? -1))
+            #expect(ledger.stepsFired == Int(try store.db.scalar("SELECT COUNT(*) FROM timeline WHERE what = 'step' AND at >= \(ms)") ?? -1))
+            #expect(ledger.openedByKind["complaint"] == (try store.db.scalar("SELECT COUNT(*) FROM incidents WHERE opened >= \(ms) AND kind = 'complaint'")).map { Int($0) }.flatMap { $0 == 0 ? nil : $0 })
+            let first = try store.db.statement("SELECT number FROM incidents WHERE resolved_at >= \(ms) ORDER BY resolved_at LIMIT 50")
+            var expected: [Int64] = []
+            while try first.step() { expected.append(first.int64(0)) }
+            #expect(ledger.resolved.map(\.incident.value) == expected)
+        }
+    }
+}
