@@ -42,13 +42,10 @@ package final class StoreWriter: @unchecked Sendable {
     private(set) var framesCheckpointed = 0
 
     /// The WAL size at which the writer checkpoints: 1,000 pages, 4 MiB (SQLite's own
-    /// threshold, which SQLite runs inside whichever commit crosses it). A checkpoint copies
-    /// the WAL into the database and fsyncs it, and the next commit starts the WAL over. Its
-    /// cost grows with the pages it copies, and the commits after it wait: at 10,000 events
-    /// a second a 4,000-page checkpoint held them 5-9 ms, a 1,000-page one 2-3 ms, for
-    /// about the same total (docs/performance.md, sixth round). A checkpointer thread copying
-    /// beside the commits was tried and taken out: on this class of disk the commits' fsyncs
-    /// queued behind its copies (fifth round).
+    /// threshold). A checkpoint copies the WAL into the database and fsyncs it, and the next
+    /// commit starts the WAL over; the commits after it wait for it, for a time that grows
+    /// with the pages it copies, so checkpoints are kept small and frequent, between two
+    /// commits (docs/performance.md has the figures, and the designs that lost).
     package static let defaultCheckpointPages: Int32 = 1_000
 
     /// Opens a second connection to the store in `directory` and starts the thread.

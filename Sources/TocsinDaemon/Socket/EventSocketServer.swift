@@ -27,11 +27,9 @@ final class EventSocketServer {
         /// Stop reading from a client whose unread replies exceed this.
         var maxPendingOutput = 1 << 20
         /// Lines handed out per wake-up, across all clients: one round's, so one batch's at
-        /// most. Small rounds keep the loop and the store writer busy at once: with 8 clients
-        /// pipelining 256 lines each, a round of up to 8,192 took every line in flight, and
-        /// the loop then idled while the writer committed it. At 512, the next round is
-        /// worked out during that commit, and the writer still joins what queues up into one
-        /// transaction (docs/performance.md, seventh round).
+        /// most. Small rounds keep the loop and the store writer busy at once: the next
+        /// round is worked out while the writer commits the last, and the writer still joins
+        /// what queues up meanwhile into one transaction (docs/performance.md).
         var maxLinesPerRound = 512
     }
 
