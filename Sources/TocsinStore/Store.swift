@@ -15,6 +15,8 @@ public final class Store {
     public static let fileName = "tocsin.db"
 
     package let db: SQLiteDatabase
+    /// What the last retention pass on this connection deleted (the writer's).
+    package var lastPrune: PruneResult?
     /// The files this connection has open, to notice when one is removed or replaced.
     var files: StoreFiles
     /// Bytes a write puts together before binding them (an incident's fields as logfmt).
@@ -56,6 +58,10 @@ public final class Store {
     let hasProgressTable: Bool
     /// The database path.
     public var path: String { db.path }
+
+    /// The bytes a WAL is cut back to when it is reset after a checkpoint (a storm's WAL
+    /// would otherwise keep its largest size for good).
+    public static let walSizeLimit = 16 * 1024 * 1024
 
     /// The database's mode: readable by the group (operators in group `tocsin` run
     /// tocsinctl's reading commands), whatever the service's umask. SQLite gives the -wal
@@ -105,7 +111,7 @@ public final class Store {
         try StoreFiles.validate(db)
         // The store writer replaces the automatic checkpoint with its own, at the same size.
         try db.execute(
-            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=\(StoreWriter.defaultCheckpointPages)",
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=\(StoreWriter.defaultCheckpointPages); PRAGMA journal_size_limit=\(Store.walSizeLimit)",
             "configure")
         hasProgressTable = true  // schema 6, which `migrate` brings it to
         try migrate()

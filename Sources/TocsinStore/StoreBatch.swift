@@ -21,6 +21,8 @@ package final class StoreBatch {
         case attempt(messageID: String, attempts: Int, error: String, nextAttempt: Timestamp?)
         case spoolFile(name: String, digest: Int64, at: Timestamp)
         case spoolFileGone(name: String)
+        /// A pass of retention: what was resolved before the instant goes.
+        case prune(before: Timestamp)
         case report(TimeOfDay, at: Timestamp)
         case meta(String, String)
         /// One already carried out (its values moved out to the store).
@@ -120,6 +122,8 @@ package final class StoreBatch {
 
     /// A spool file applied (with its events).
     package func recordSpoolFile(name: String, digest: Int64, at: Timestamp) { operations.append(.spoolFile(name: name, digest: digest, at: at)) }
+    /// A pass of retention (`Store.prune`); its result comes back through the writer.
+    package func prune(before cutoff: Timestamp) { operations.append(.prune(before: cutoff)) }
     /// A spool file whose deletion is done: its record can go.
     package func forgetSpoolFile(name: String) { operations.append(.spoolFileGone(name: name)) }
 
@@ -174,6 +178,8 @@ extension Store {
         case .attempt(let id, let attempts, let error, let next): try markAttempt(id, attempts: attempts, error: error, nextAttempt: next)
         case .spoolFile(let name, let digest, let at): try recordSpoolFile(name: name, digest: digest, at: at)
         case .spoolFileGone(let name): try forgetSpoolFile(name: name)
+        case .prune(let cutoff):
+            lastPrune = try prune(before: cutoff)
         case .report(let time, let at): try recordReport(time: time, at: at)
         case .meta(let key, let value): try setMeta(key, value)
         }

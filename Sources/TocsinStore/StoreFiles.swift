@@ -47,7 +47,8 @@ package struct StoreFiles {
         unlink(temporary + "-journal")
         do {
             let db = try SQLiteDatabase(path: temporary, readOnly: false)
-            try db.execute("PRAGMA journal_mode=DELETE; PRAGMA application_id=\(applicationID)", "create the store")
+            // Before any table: free pages can then be given back (`Store.giveBackFreePages`).
+            try db.execute("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=DELETE; PRAGMA application_id=\(applicationID)", "create the store")
         }
         chmod(temporary, Store.fileMode)
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)

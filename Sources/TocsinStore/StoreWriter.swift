@@ -29,6 +29,8 @@ package final class StoreWriter: @unchecked Sendable {
     private let lock = Lock()
     private var queue: [(UInt64, StoreBatch)] = []
     private var completions: [Completion] = []
+    /// What retention passes deleted, not yet taken by the loop.
+    private var pruneResults: [PruneResult] = []
     /// The failure every batch gets until `resume()`.
     private var poison: StoreError?
     private var stopping = false
@@ -76,6 +78,14 @@ package final class StoreWriter: @unchecked Sendable {
         return lock.withLock {
             defer { completions.removeAll(keepingCapacity: true) }
             return completions
+        }
+    }
+
+    /// What the retention passes committed since the last call deleted.
+    package func takePruneResults() -> [PruneResult] {
+        lock.withLock {
+            defer { pruneResults.removeAll() }
+            return pruneResults
         }
     }
 
@@ -136,7 +146,11 @@ package final class StoreWriter: @unchecked Sendable {
                     failure = error
                 }
             }
+            let pruned = failure == nil ? store.lastPrune : nil
+            store.lastPrune = nil
+            if let pruned, pruned.more { try? store.giveBackFreePages(256) }
             lock.withLock {
+                if let pruned { pruneResults.append(pruned) }
                 if let failure { poison = failure }
                 for (sequence, _) in taken { completions.append(Completion(sequence: sequence, error: failure)) }
                 lock.broadcast()

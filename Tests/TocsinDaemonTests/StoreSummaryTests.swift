@@ -105,3 +105,77 @@ struct StoreLedgerTests {
         }
     }
 }
+
+@Suite("Retention: resolved incidents past keep-history go, a batch at a time")
+struct StoreRetentionTests {
+    @Test("a pass deletes at most a batch of the oldest resolved incidents before the cutoff, with their rows; open and recent ones stay")
+    func prune() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let day: Int64 = 86_400_000
+        let batch = StoreBatch()
+        for n in 1...300 {
+            let opened = Timestamp(milliseconds: Int64(n) * day)
+            var incident = Incident(
+                number: IncidentNumber(Int64(n)), id: "f\(n)", fields: Event(fields: [EventField("kind", "fault")]), began: opened, opened: opened)
+            batch.save(incident)
+            batch.appendTimeline(incident: incident.number, at: opened, what: "open", detail: "")
+            if n % 10 != 0 {  // every tenth stays open
+                incident.state = .resolved
+                incident.resolvedAt = opened + .hours(2)
+                batch.save(incident)
+                batch.appendTimeline(incident: incident.number, at: opened + .hours(2), what: "resolved", detail: "")
+            }
+        }
+        try store.begin()
+        try store.apply(batch)
+        try store.commit()
+        let cutoff = Timestamp(milliseconds: 250 * day)  // 249 days' incidents are before it
+        func pass() throws -> PruneResult {
+            try store.begin()
+            let result = try store.prune(before: cutoff)
+            try store.commit()
+            return result
+        }
+        let first = try pass()
+        #expect(first.incidents == Store.pruneBatch)
+        #expect(first.more)
+        var total = first.incidents
+        while true {
+            let next = try pass()
+            total += next.incidents
+            if !next.more { break }
+        }
+        // Resolved before day 250: 249 incidents, less the 24 open ones (10, 20, … 240).
+        #expect(total == 249 - 24)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM incidents") == 300 - 225)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM incidents WHERE number < 250 AND state = 'resolved'") == 0)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM incidents WHERE state != 'resolved'") == 30)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM timeline WHERE incident IN (1, 2, 3)") == 0)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM timeline WHERE incident = 10") == 1)
+        #expect(try store.db.scalar("PRAGMA auto_vacuum") == 2)  // incremental, for a store made new
+    }
+
+    @Test("sent mail leaves the outbox as it is marked sent; the timeline keeps the record")
+    func sentRowsGo() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let message = OutboundMessage(
+            messageID: "m1", contact: ContactName("ops"), channel: .mail(["ops@example.org"]), purpose: .step, subject: "s",
+            body: "b", inReplyTo: nil, created: Timestamp(milliseconds: 1), incident: IncidentNumber(1), step: "1")
+        try store.saveOutbox(OutboxItem(message: message, status: .queued, content: Array("mail".utf8)))
+        try store.markSent("m1", at: Timestamp(milliseconds: 2), attempts: 1)
+        #expect(try store.db.scalar("SELECT COUNT(*) FROM outbox") == 0)
+        #expect(try store.outboxCounts().sent == 1)
+    }
+
+    @Test("set keep-history: a duration of at least a day")
+    func setting() {
+        #expect(RuleCompiler.compile("set keep-history 730d\ncontact a mail a@x.example\n").ruleSet?.settings.keepHistory == .days(730))
+        #expect(RuleCompiler.compile("contact a mail a@x.example\n").ruleSet?.settings.keepHistory == .days(1_095))
+        let out = RuleCompiler.compile("set keep-history 2h\n", name: "r.rules").renderedDiagnostics()
+        #expect(out.hasPrefix("r.rules:1:18: error: keep-history is at least 1d: resolved incidents are kept at least a day, got '2h'"), "\(out)")
+    }
+}

@@ -68,6 +68,14 @@ struct RuleChecker {
                 } else {
                     error(badDuration(value), line.value)
                 }
+            case "keep-history":
+                if let duration = RuleDuration(parsing: value), duration >= .days(1) {
+                    settings.keepHistory = duration
+                } else if RuleDuration(parsing: value) != nil {
+                    error("keep-history is at least 1d: resolved incidents are kept at least a day, got '\(value)'", line.value)
+                } else {
+                    error(badDuration(value), line.value)
+                }
             default:
                 break
             }

@@ -1,7 +1,7 @@
 /// The settings of `set` lines.
 public struct RuleSettings: Hashable, Sendable {
     /// The known keys, for "did you mean".
-    public static let keys = ["mail-from", "timezone", "storm-window"]
+    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history"]
 
     /// `From:` of every mail.
     public var mailFrom: String = "Tocsin <tocsin@localhost>"
@@ -9,6 +9,12 @@ public struct RuleSettings: Hashable, Sendable {
     public var zone: Zone = .utc
     /// How long further notifications to a contact are gathered after one goes out.
     public var stormWindow: RuleDuration = .seconds(60)
+    /// How long a resolved incident is kept (by when it was resolved), with its timeline
+    /// and messages; then tocsind deletes it. Default three years: a branch's fault records
+    /// are looked up for years, and three years at 1,000 a day stay fast to read.
+    public var keepHistory: RuleDuration = RuleSettings.defaultKeepHistory
+    /// The default of `keep-history`: 1,095 days.
+    public static let defaultKeepHistory: RuleDuration = .days(1_095)
 
     /// The defaults.
     public init() {}

@@ -12,6 +12,8 @@ public struct RuleDuration: Hashable, Comparable, Sendable, CustomStringConverti
     public static func minutes(_ n: Int64) -> RuleDuration { .seconds(n * 60) }
     /// A duration of whole hours.
     public static func hours(_ n: Int64) -> RuleDuration { .minutes(n * 60) }
+    /// A duration of whole days (of 24 hours).
+    public static func days(_ n: Int64) -> RuleDuration { .hours(n * 24) }
     /// Nothing: an "at once" step.
     public static let zero = RuleDuration(milliseconds: 0)
 

@@ -55,6 +55,7 @@ extension Daemon {
             apply(engine.tick(now: now, maxFirings: Daemon.maxFiringsPerRound), now: now, source: nil, effects: &effects)
             record(outcomes, effects: &effects)
             for name in spool.takeDeleted() { batch.forgetSpoolFile(name: name) }
+            scheduleRetention(WallClock.monotonicMilliseconds())
             recordRulesFingerprint()
         } catch {
             // Reading the store failed halfway (the spool check): the engine has moved on

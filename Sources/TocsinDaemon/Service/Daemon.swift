@@ -55,6 +55,11 @@ public final class Daemon {
     var failedCount = 0
     var nextRescan: Int64 = 0
     var nextIncompleteCheck: Int64 = 0
+    /// When the next retention pass is due (monotonic ms); the first comes a minute after
+    /// start, so a start is never slowed by it.
+    var nextRetention: Int64 = WallClock.monotonicMilliseconds() + 60_000
+    /// Incidents retention deleted since start (for the journal at stop).
+    var prunedIncidents = 0
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
