@@ -131,9 +131,30 @@ extension Store {
     /// Streams the incidents that began in [since, until) to `body`, by when they began, in
     /// constant memory here (SQLite's sorter spills to a temporary file past its cache):
     /// `tocsinctl export` of any span.
+    ///
+    /// It reads the span's rows only, however long the history: an incident's `began` is
+    /// at most 5 minutes after its opening (the future limit of `at`), and unless it was
+    /// backdated by more than 5 minutes at most 5 minutes before it, so the others lie in
+    /// the number range opened within the span ±5 minutes (found by binary search; an hour
+    /// is allowed for a clock that went back), and the backdated ones are in the partial
+    /// index `incidents_backdated`.
     public func forEachIncident(beganFrom since: Timestamp?, until: Timestamp?, _ body: (Incident) -> Void) throws(StoreError) {
-        let s = try db.statement("SELECT \(incidentSelect) WHERE began >= ? AND began < ? ORDER BY began, number")
-        s.bind([.int(since?.milliseconds ?? Int64.min), .int(until?.milliseconds ?? Int64.max)])
+        let from = since?.milliseconds ?? Int64.min
+        let to = until?.milliseconds ?? Int64.max
+        let margin = RuleDuration.hours(1)
+        var lowNumber = Int64.min
+        var highNumber = Int64.max
+        if let since { lowNumber = try firstNumber(openedAtOrAfter: since - margin - EventLimits.maxFutureSkew) }
+        if let until { highNumber = try firstNumber(openedAtOrAfter: until + margin + EventLimits.maxFutureSkew) }
+        let hasBackdatedIndex = try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'incidents_backdated'") == 1
+        let backdated = hasBackdatedIndex ? "began < opened - 300000" : "1"
+        let s = try db.statement("""
+            SELECT \(incidentSelect) WHERE number >= ? AND number < ? AND began >= ? AND began < ?
+            UNION ALL
+            SELECT \(incidentSelect) WHERE \(backdated) AND began >= ? AND began < ? AND (number < ? OR number >= ?)
+            ORDER BY began, number
+            """)
+        s.bind([.int(lowNumber), .int(highNumber), .int(from), .int(to), .int(from), .int(to), .int(lowNumber), .int(highNumber)])
         while try s.step() { body(Store.incident(from: s)) }
     }
 

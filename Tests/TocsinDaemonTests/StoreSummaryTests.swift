@@ -179,3 +179,57 @@ struct StoreRetentionTests {
         #expect(out.hasPrefix("r.rules:1:18: error: keep-history is at least 1d: resolved incidents are kept at least a day, got '2h'"), "\(out)")
     }
 }
+
+@Suite("Export of a span reads the span's rows only")
+struct StoreExportSpanTests {
+    @Test("agrees with a whole-table query on 3,000 incidents, some backdated by days, some 4 minutes ahead")
+    func agreesWithScan() throws {
+        let dir = try temporaryStoreDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(directory: dir.path)
+        let hour: Int64 = 3_600_000
+        let batch = StoreBatch()
+        var generator = SplitMixGenerator(seed: 42)
+        for n in 1...3_000 {
+            let opened = Timestamp(milliseconds: Int64(n) * hour / 10)  // 10 an hour
+            let kind = generator.next() % 20
+            let began: Timestamp
+            switch kind {
+            case 0: began = Timestamp(milliseconds: opened.milliseconds - Int64(generator.next() % UInt64(200 * hour)))  // backdated
+            case 1: began = Timestamp(milliseconds: opened.milliseconds + 240_000)  // at 4 min ahead
+            default: began = Timestamp(milliseconds: opened.milliseconds - Int64(generator.next() % 200_000))
+            }
+            batch.save(Incident(number: IncidentNumber(Int64(n)), id: "f\(n)", fields: Event(fields: [EventField("kind", "fault")]), began: began, opened: opened))
+        }
+        try store.begin()
+        try store.apply(batch)
+        try store.commit()
+        for (from, to) in [(24, 48), (100, 101), (0, 300), (299, 400), (150, 151)] as [(Int64, Int64)] {
+            let since = Timestamp(milliseconds: from * hour)
+            let until = Timestamp(milliseconds: to * hour)
+            var got: [Int64] = []
+            try store.forEachIncident(beganFrom: since, until: until) { got.append($0.number.value) }
+            let s = try store.db.statement("SELECT number FROM incidents WHERE began >= \(since.milliseconds) AND began < \(until.milliseconds) ORDER BY began, number")
+            var expected: [Int64] = []
+            while try s.step() { expected.append(s.int64(0)) }
+            #expect(got == expected, "span \(from)h-\(to)h: \(got.count) against \(expected.count)")
+        }
+        let plan = try store.db.statement("EXPLAIN QUERY PLAN SELECT number FROM incidents WHERE began < opened - 300000 AND began >= 0 AND began < 5")
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.text(3)) }
+        #expect(steps.joined().contains("incidents_backdated"), "\(steps)")
+    }
+}
+
+/// A small deterministic generator for store tests.
+struct SplitMixGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
