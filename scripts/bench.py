@@ -207,6 +207,117 @@ def phase_million(work, open_incidents, events, clients):
     return eps, max(rss, rss_after_restart), ready
 
 
+TOCSINCTL = os.path.join(os.path.dirname(TOCSIND), "tocsinctl")
+DAY_MS = 86_400_000
+
+
+def drop_cached(paths):
+    """Drops the page cache of these files (written out first), so a read comes from disk."""
+    os.sync()
+    for path in paths:
+        if os.path.exists(path):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def build_history(d, incidents, open_incidents):
+    """A store with `incidents` resolved incidents over three years (a template incident,
+    opened, stepped, mailed and resolved by the real tocsind, copied by SQL with new
+    numbers, ids and times, and its timeline rows with it), then `open_incidents` open
+    ones: what three years at 1,000 a day leave. Returns the copies' first day (ms)."""
+    d.start()
+    socket_send(d.socket, ["kind=fault severity=3 id=template summary=\"history event\" branch=BJ-001",
+                           "action=resolve id=template cause=\"replaced the cable\" by=ops"])
+    d.stop()
+    db = sqlite3.connect(os.path.join(d.state, "tocsin.db"))
+    number, opened = db.execute("SELECT number, opened FROM incidents WHERE id = 'template'").fetchone()
+    span = 3 * 365 * DAY_MS
+    start = opened - span - DAY_MS
+    step = span // incidents
+    cols = [r[1] for r in db.execute("PRAGMA table_info(incidents)")]
+    shifted = {"number": "n.x + 1000", "id": "'h-' || n.x", "began": f"{start} + n.x * {step}", "opened": f"{start} + n.x * {step}",
+               "last_seen": f"{start} + n.x * {step}", "resolved_at": f"{start} + n.x * {step} + 3600000", "acked_at": "NULL"}
+    select = ", ".join(shifted.get(c, f"t.{c}") for c in cols)
+    db.execute("BEGIN")
+    db.execute(f"WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {incidents - 1}) "
+               f"INSERT INTO incidents ({', '.join(cols)}) SELECT {select} FROM n, incidents t WHERE t.number = {number}")
+    db.execute(f"WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < {incidents - 1}) "
+               f"INSERT INTO timeline (incident, at, what, detail, source, uid, pid) "
+               f"SELECT n.x + 1000, {start} + n.x * {step} + (t.at - {opened}), t.what, t.detail, t.source, t.uid, t.pid "
+               f"FROM n, timeline t WHERE t.incident = {number} ORDER BY n.x, t.seq")
+    db.execute("DELETE FROM timeline WHERE incident = ?", (number,))
+    db.execute("DELETE FROM incidents WHERE number = ?", (number,))
+    db.commit()
+    db.close()
+    # The open ones, and the last hours' traffic, through the real socket.
+    d.start()
+    run_loadgen("socket", d.socket, 4, open_incidents, 256, "o")
+    d.stop()
+    return start
+
+
+def socket_send(path, lines):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.sendall("".join(line + "\n" for line in lines).encode())
+    data = b""
+    while data.count(b"\n") < len(lines):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data.decode().splitlines()
+
+
+def timed_ms(command, env, files):
+    """Runs `command` (a shell line) with the store's pages dropped from the cache; its
+    wall time in ms, and its output."""
+    drop_cached(files)
+    started = time.monotonic()
+    out = subprocess.run(command, shell=True, env=env, capture_output=True, text=True, timeout=600)
+    elapsed = (time.monotonic() - started) * 1000
+    if out.returncode not in (0, 141):
+        raise SystemExit(f"{command} failed ({out.returncode}): {out.stderr[-500:]}")
+    return elapsed, out.stdout
+
+
+def phase_history(work, incidents, open_incidents):
+    """The read paths an operator uses on a store of three years' history, each with the
+    store's pages dropped from the cache first."""
+    d = Tocsind(os.path.join(work, "history"))
+    log(f"  building {incidents:,} resolved incidents of history and {open_incidents:,} open ...")
+    built = time.monotonic()
+    start = build_history(d, incidents, open_incidents)
+    db_path = os.path.join(d.state, "tocsin.db")
+    files = [db_path, db_path + "-wal", db_path + "-shm"]
+    log(f"  built in {time.monotonic() - built:.0f} s, {os.path.getsize(db_path) / 1e9:.2f} GB")
+    drop_cached(files)
+    d.start()
+    ready = d.ready_seconds
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOCSIN_")}
+    env.update({"TOCSIN_SOCKET": d.socket, "TOCSIN_STATE": d.state, "TOCSIN_SPOOL": d.spool, "TOCSIN_RULES": d.rules})
+    try:
+        figures = {}
+        figures["status"], out = timed_ms(f"{TOCSINCTL} status", env, files)
+        figures["list"], out = timed_ms(f"{TOCSINCTL} list --no-pager", env, files)
+        figures["head"], out = timed_ms(f"{TOCSINCTL} list --all --json | head -1", env, files)
+        middle = incidents // 2
+        figures["show"], out = timed_ms(f"{TOCSINCTL} show h-{middle}", env, files)
+        if "h-" not in out:
+            raise SystemExit(f"show h-{middle} found nothing: {out[:300]}")
+        day = time.strftime("%Y-%m-%d", time.gmtime((start + (3 * 365 // 2) * DAY_MS) / 1000))
+        figures["export_day"], out = timed_ms(f"{TOCSINCTL} export --since {day} --until {day} --csv", env, files)
+        rows = out.count("\n") - 1
+        log(f"  export of {day}: {rows} incidents")
+    finally:
+        d.stop()
+    return figures, ready
+
+
 def phase_timers(work, steps, clients, socket_eps):
     """steps incidents whose first step falls due in the same instant (their `at` is the
     same), mailed to a Maildir. A step counts as done when its firing is committed (its
@@ -320,9 +431,10 @@ def main():
     parser.add_argument("--open", type=int, default=1_000_000)
     parser.add_argument("--timer-steps", type=int, default=100_000)
     parser.add_argument("--alerts", type=int, default=200_000)
-    parser.add_argument("--only", help="comma-separated phases: socket,latency,spool,million,timers,alertmanager")
+    parser.add_argument("--history", type=int, default=1_000_000)
+    parser.add_argument("--only", help="comma-separated phases: socket,latency,spool,million,timers,alertmanager,history")
     args = parser.parse_args()
-    phases = set((args.only or "socket,latency,spool,million,timers,alertmanager").split(","))
+    phases = set((args.only or "socket,latency,spool,million,timers,alertmanager,history").split(","))
     work = tempfile.mkdtemp(prefix="tocsin-bench-")
     figures = {}
     rows = []
@@ -374,6 +486,17 @@ def main():
                 ratio = figures["socket_eps"] / am_eps
                 figures["ratio_vs_alertmanager"] = round(ratio, 1)
                 rows.append(("ratio_vs_alertmanager", f"{ratio:.1f}", "≥ 15", "socket_eps / alertmanager_eps"))
+        if "history" in phases:
+            log(f"history: {args.history:,} resolved incidents, 3,000 open, read paths from a cold cache ...")
+            history, ready = phase_history(work, args.history, 3_000)
+            targets = {"status": 100, "list": 100, "head": 100, "show": 50, "export_day": 200}
+            what = {"status": "tocsinctl status", "list": "tocsinctl list (the default)", "head": "tocsinctl list --all --json | head -1",
+                    "show": "tocsinctl show ID", "export_day": "tocsinctl export of one day"}
+            for key in ["status", "list", "head", "show", "export_day"]:
+                figures[f"{key}_ms_1m_history"] = round(history[key], 1)
+                rows.append((f"{key}_ms_1m_history", f"{history[key]:,.1f}", f"≤ {targets[key]}", f"{what[key]}, cold cache, {args.history:,} incidents of history"))
+            figures["ready_s_1m_history"] = round(ready, 2)
+            rows.append(("ready_s_1m_history", f"{ready:.2f}", "≤ 1", "start to READY=1 on that store, cold cache"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     width = max(len(r[0]) for r in rows) if rows else 0

@@ -14,6 +14,50 @@ public enum IncidentSelection: Sendable, Equatable {
     case openedSince(Timestamp)
 }
 
+/// An incident as a listing shows it: its own columns, read without decoding its fields
+    /// (a listing of thousands of rows pays for the columns it prints, nothing else).
+public struct IncidentRow: Sendable {
+    public var number: IncidentNumber
+    public var id: String
+    public var kind: String?
+    public var severity: Int?
+    public var state: String
+    public var opened: Timestamp
+    public var began: Timestamp
+    public var lastSeen: Timestamp
+    public var rule: String?
+    public var summary: String?
+    public var count: Int
+    public var ackedBy: String?
+    public var resolvedAt: Timestamp?
+    public var resolvedBy: String?
+    public var cause: String?
+
+    /// The columns, in the order `init(from:)` reads them.
+    static let columns = """
+        number, id, kind, severity, state, opened, began, last_seen, rule, summary, count, acked_by, resolved_at, resolved_by, cause \
+        FROM incidents
+        """
+
+    init(from s: Statement) {
+        number = IncidentNumber(s.int64(0))
+        id = s.text(1)
+        kind = s.optionalText(2)
+        severity = s.optionalInt64(3).map { Int($0) }
+        state = s.text(4)
+        opened = Timestamp(milliseconds: s.int64(5))
+        began = Timestamp(milliseconds: s.int64(6))
+        lastSeen = Timestamp(milliseconds: s.int64(7))
+        rule = s.optionalText(8)
+        summary = s.optionalText(9)
+        count = Int(s.int64(10))
+        ackedBy = s.optionalText(11)
+        resolvedAt = s.optionalInt64(12).map(Timestamp.init(milliseconds:))
+        resolvedBy = s.optionalText(13)
+        cause = s.optionalText(14)
+    }
+}
+
 extension Store {
     /// Streams the selected incidents to `body`, newest (highest number) first, as they are
     /// read: memory stays constant and the first row comes at once, however many follow.
@@ -25,46 +69,46 @@ extension Store {
     /// numbers are given in the order incidents are opened.
     @discardableResult
     public func forEachIncident(
-        _ selection: IncidentSelection, limit: Int? = nil, _ body: (Incident) -> Bool
+        _ selection: IncidentSelection, limit: Int? = nil, _ body: (IncidentRow) -> Bool
     ) throws(StoreError) -> (count: Int, olderLeftOut: Bool) {
         let limit = limit ?? Int.max
         var count = 0
-        func give(_ incident: Incident) -> Bool {
+        func give(_ incident: IncidentRow) -> Bool {
             guard count < limit else { return false }
             count += 1
             return body(incident) && count < limit
         }
         switch selection {
         case .all:
-            let s = try db.statement("SELECT \(incidentSelect) ORDER BY number DESC")
-            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            let s = try db.statement("SELECT \(IncidentRow.columns) ORDER BY number DESC")
+            while try s.step() { if !give(IncidentRow(from: s)) { break } }
             return (count, false)
         case .openOnly:
-            let s = try db.statement("SELECT \(incidentSelect) WHERE state != 'resolved' ORDER BY number DESC")
-            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            let s = try db.statement("SELECT \(IncidentRow.columns) WHERE number IN (\(Store.openNumbers)) ORDER BY number DESC")
+            while try s.step() { if !give(IncidentRow(from: s)) { break } }
             return (count, false)
         case .openedSince(let since):
             let first = try firstNumber(openedAtOrAfter: since)
-            let s = try db.statement("SELECT \(incidentSelect) WHERE number >= ? ORDER BY number DESC")
+            let s = try db.statement("SELECT \(IncidentRow.columns) WHERE number >= ? ORDER BY number DESC")
             s.bind([.int(first)])
-            while try s.step() { if !give(Store.incident(from: s)) { break } }
+            while try s.step() { if !give(IncidentRow(from: s)) { break } }
             return (count, false)
         case .openAndNewest(let newest):
             // Two streams by number, merged: the open ones, and the newest of all.
-            let open = try db.statement("SELECT \(incidentSelect) WHERE state != 'resolved' ORDER BY number DESC")
-            let recent = try db.statement("SELECT \(incidentSelect) ORDER BY number DESC LIMIT ?")
+            let open = try db.statement("SELECT \(IncidentRow.columns) WHERE number IN (\(Store.openNumbers)) ORDER BY number DESC")
+            let recent = try db.statement("SELECT \(IncidentRow.columns) ORDER BY number DESC LIMIT ?")
             recent.bind([.int(Int64(newest))])
-            var nextOpen = try open.step() ? Store.incident(from: open) : nil
-            var nextRecent = try recent.step() ? Store.incident(from: recent) : nil
+            var nextOpen = try open.step() ? IncidentRow(from: open) : nil
+            var nextRecent = try recent.step() ? IncidentRow(from: recent) : nil
             var oldestShown: Int64?
             while nextOpen != nil || nextRecent != nil {
                 let takeOpen = (nextOpen?.number.value ?? Int64.min) >= (nextRecent?.number.value ?? Int64.min)
                 let incident = takeOpen ? nextOpen! : nextRecent!
                 if takeOpen {
-                    if nextRecent?.number == incident.number { nextRecent = try recent.step() ? Store.incident(from: recent) : nil }
-                    nextOpen = try open.step() ? Store.incident(from: open) : nil
+                    if nextRecent?.number == incident.number { nextRecent = try recent.step() ? IncidentRow(from: recent) : nil }
+                    nextOpen = try open.step() ? IncidentRow(from: open) : nil
                 } else {
-                    nextRecent = try recent.step() ? Store.incident(from: recent) : nil
+                    nextRecent = try recent.step() ? IncidentRow(from: recent) : nil
                 }
                 oldestShown = incident.number.value
                 guard give(incident) else { break }
@@ -75,6 +119,11 @@ extension Store {
             return (count, older || count == limit)
         }
     }
+
+    /// The open incidents' numbers, from the partial index that holds only them: without
+    /// `INDEXED BY`, SQLite walks the whole table by number to find them, which on three
+    /// years of history is seconds, not milliseconds.
+    static let openNumbers = "SELECT number FROM incidents INDEXED BY incidents_open WHERE state != 'resolved'"
 
     /// The lowest incident number opened at or after `instant` (one past the highest when
     /// none is): a binary search over the primary key.

@@ -32,18 +32,6 @@ public struct OutboxCounts: Sendable {
 }
 
 extension Store {
-    /// Incidents, newest first; only open (and acknowledged) ones with `openOnly`.
-    public func incidents(openOnly: Bool, limit: Int? = nil) throws(StoreError) -> [Incident] {
-        var sql = "SELECT \(incidentSelect)"
-        if openOnly { sql += " WHERE state != 'resolved'" }
-        sql += " ORDER BY number DESC"
-        if let limit { sql += " LIMIT \(limit)" }
-        let s = try db.statement(sql)
-        var result: [Incident] = []
-        while try s.step() { result.append(Store.incident(from: s)) }
-        return result
-    }
-
     /// The incident a user means by `key`: `#42` or `42` by number, else the newest with that id.
     public func incident(matching key: String) throws(StoreError) -> Incident? {
         let byID = try db.statement("SELECT \(incidentSelect) WHERE id = ? ORDER BY number DESC LIMIT 1")
@@ -122,8 +110,8 @@ extension Store {
     }
 
     /// Incidents that began in [since, until), oldest first (the fault record).
-    public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [Incident] {
-        var rows: [Incident] = []
+    public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [IncidentRow] {
+        var rows: [IncidentRow] = []
         try forEachIncident(beganFrom: since, until: until) { rows.append($0) }
         return rows
     }
@@ -138,7 +126,7 @@ extension Store {
     /// the number range opened within the span ±5 minutes (found by binary search; an hour
     /// is allowed for a clock that went back), and the backdated ones are in the partial
     /// index `incidents_backdated`.
-    public func forEachIncident(beganFrom since: Timestamp?, until: Timestamp?, _ body: (Incident) -> Void) throws(StoreError) {
+    public func forEachIncident(beganFrom since: Timestamp?, until: Timestamp?, _ body: (IncidentRow) -> Void) throws(StoreError) {
         let from = since?.milliseconds ?? Int64.min
         let to = until?.milliseconds ?? Int64.max
         let margin = RuleDuration.hours(1)
@@ -149,13 +137,13 @@ extension Store {
         let hasBackdatedIndex = try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'incidents_backdated'") == 1
         let backdated = hasBackdatedIndex ? "began < opened - 300000" : "1"
         let s = try db.statement("""
-            SELECT \(incidentSelect) WHERE number >= ? AND number < ? AND began >= ? AND began < ?
+            SELECT \(IncidentRow.columns) WHERE number >= ? AND number < ? AND began >= ? AND began < ?
             UNION ALL
-            SELECT \(incidentSelect) WHERE \(backdated) AND began >= ? AND began < ? AND (number < ? OR number >= ?)
+            SELECT \(IncidentRow.columns) WHERE \(backdated) AND began >= ? AND began < ? AND (number < ? OR number >= ?)
             ORDER BY began, number
             """)
         s.bind([.int(lowNumber), .int(highNumber), .int(from), .int(to), .int(from), .int(to), .int(lowNumber), .int(highNumber)])
-        while try s.step() { body(Store.incident(from: s)) }
+        while try s.step() { body(IncidentRow(from: s)) }
     }
 
     /// The time zone the daemon last ran with (for printing local times), or UTC.

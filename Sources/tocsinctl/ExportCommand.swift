@@ -45,7 +45,7 @@ struct ExportCommand: ParsableCommand {
         let from = parse(since, endOfDay: false, option: "--since")
         let to = parse(until, endOfDay: true, option: "--until")
         let header = ["incident", "id", "kind", "began", "summary", "level", "recovered", "cause", "responsible"]
-        func row(_ i: Incident) -> [String] {
+        func row(_ i: IncidentRow) -> [String] {
             [
                 String(i.number.value), i.id, i.kind ?? "", zone.rfc3339(i.began), i.summary ?? "",
                 i.severity.map(String.init) ?? "", i.resolvedAt.map(zone.rfc3339) ?? "", i.cause ?? "", i.resolvedBy ?? "",

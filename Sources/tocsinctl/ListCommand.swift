@@ -67,8 +67,8 @@ struct ListCommand: ParsableCommand {
                 var table = StreamingTable(header: ["INCIDENT", "ID", "KIND", "SEV", "STATE", "OPENED", "RULE", "SUMMARY"])
                 result = try store.forEachIncident(selection, limit: limit) { i in
                     table.add([
-                        "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", i.state.rawValue,
-                        zone.shortString(i.opened), i.rule?.rawValue ?? "-", i.summary ?? "-",
+                        "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", i.state,
+                        zone.shortString(i.opened), i.rule ?? "-", i.summary ?? "-",
                     ].map(TerminalText.safe))
                     return true
                 }
@@ -128,11 +128,11 @@ enum DateArgument {
 
 /// JSON objects for incidents.
 enum IncidentJSON {
-    static func object(_ i: Incident, zone: Zone) -> [(String, JSONText.Value)] {
+    static func object(_ i: IncidentRow, zone: Zone) -> [(String, JSONText.Value)] {
         [
             ("incident", .int(i.number.value)), ("id", .string(i.id)), ("kind", .optionalString(i.kind)),
-            ("severity", i.severity.map { .int(Int64($0)) } ?? .null), ("state", .string(i.state.rawValue)),
-            ("opened", .string(zone.rfc3339(i.opened))), ("rule", .optionalString(i.rule?.rawValue)),
+            ("severity", i.severity.map { .int(Int64($0)) } ?? .null), ("state", .string(i.state)),
+            ("opened", .string(zone.rfc3339(i.opened))), ("rule", .optionalString(i.rule)),
             ("summary", .optionalString(i.summary)), ("began", .string(zone.rfc3339(i.began))),
             ("last_seen", .string(zone.rfc3339(i.lastSeen))), ("count", .int(Int64(i.count))),
             ("acked_by", .optionalString(i.ackedBy)), ("resolved_at", .optionalString(i.resolvedAt.map(zone.rfc3339))),
@@ -165,6 +165,7 @@ enum JSONText {
     }
 
     static func quote(_ s: String) -> String {
+        if needsNoEscape(s) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -181,6 +182,23 @@ enum JSONText {
             }
         }
         return out + "\""
+    }
+}
+
+extension JSONText {
+    /// True when `quote` would copy `s` unchanged between its quotes: no `"` or `\\`, and
+    /// nothing `TerminalText` or JSON escapes (U+2028/2029 are `E2 80 A8`/`A9`).
+    static func needsNoEscape(_ s: String) -> Bool {
+        guard TerminalText.isAlreadySafe(s) else { return false }
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in s.utf8 {
+            if byte == 0x22 || byte == 0x5C { return false }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return true
     }
 }
 

@@ -43,7 +43,11 @@ extension Diagnostic {
 /// How many terminal columns text takes: two for East Asian wide characters.
 public enum DisplayWidth {
     /// The columns of a whole string.
-    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    public static func of(_ text: String) -> Int {
+        // ASCII (ids, kinds, dates): one column a byte, without breaking into characters.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
 
     /// The columns of one character.
     public static func of(_ character: Character) -> Int {
