@@ -103,52 +103,68 @@ struct RegexProgram: Sendable {
         }
     }
 
-    /// True when the pattern matches somewhere in `text`.
+    /// True when the pattern matches somewhere in `text`. The two thread lists and the
+    /// closure stack live in one temporary allocation (on the stack for small programs):
+    /// a search allocates nothing on the heap.
     func search(_ text: String) -> Bool {
-        var current = ThreadList(capacity: instructions.count)
-        var next = ThreadList(capacity: instructions.count)
-        var stack: [Int] = []
-        stack.reserveCapacity(16)
-        var scalars = text.unicodeScalars.makeIterator()
-        var previous: Unicode.Scalar?
-        var scalar = scalars.next()
-        while true {
-            if previous == nil || !anchoredAtStart {
-                if addThread(0, to: &current, previous: previous, next: scalar, stack: &stack) { return true }
+        let n = instructions.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * n + 4) { memory in
+            memory.initialize(repeating: -1)
+            let base = memory.baseAddress!
+            var current = ThreadList(dense: base, sparse: base + n)
+            var next = ThreadList(dense: base + 2 * n, sparse: base + 3 * n)
+            let stack = base + 4 * n
+            var scalars = text.unicodeScalars.makeIterator()
+            var previous: Unicode.Scalar?
+            var scalar = scalars.next()
+            while true {
+                if previous == nil || !anchoredAtStart {
+                    if addThread(0, to: &current, previous: previous, next: scalar, stack: stack) { return true }
+                }
+                guard let consumed = scalar else { return false }
+                if current.isEmpty && anchoredAtStart { return false }
+                let following = scalars.next()
+                next.removeAll()
+                for index in 0..<current.count {
+                    let pc = current.dense[index]
+                    guard case .consume(let set) = instructions[pc], sets[set].contains(consumed.value) else { continue }
+                    if addThread(pc + 1, to: &next, previous: consumed, next: following, stack: stack) { return true }
+                }
+                swap(&current, &next)
+                previous = consumed
+                scalar = following
             }
-            guard let consumed = scalar else { return false }
-            if current.isEmpty && anchoredAtStart { return false }
-            let following = scalars.next()
-            next.removeAll()
-            for pc in current.members {
-                guard case .consume(let set) = instructions[pc], sets[set].contains(consumed.value) else { continue }
-                if addThread(pc + 1, to: &next, previous: consumed, next: following, stack: &stack) { return true }
-            }
-            swap(&current, &next)
-            previous = consumed
-            scalar = following
         }
     }
 
     /// Adds `start` and everything reachable from it without consuming to `list`; true as
-    /// soon as `match` is reachable.
+    /// soon as `match` is reachable. `stack` has room for twice the instructions (each is
+    /// pushed at most once per edge into it, and an instruction has at most two).
     private func addThread(
-        _ start: Int, to list: inout ThreadList, previous: Unicode.Scalar?, next: Unicode.Scalar?, stack: inout [Int]
+        _ start: Int, to list: inout ThreadList, previous: Unicode.Scalar?, next: Unicode.Scalar?, stack: UnsafeMutablePointer<Int>
     ) -> Bool {
-        stack.append(start)
-        while let pc = stack.popLast() {
+        var depth = 0
+        stack[depth] = start
+        depth += 1
+        while depth > 0 {
+            depth -= 1
+            let pc = stack[depth]
             guard list.insert(pc) else { continue }
             switch instructions[pc] {
             case .consume: break
-            case .match:
-                stack.removeAll(keepingCapacity: true)
-                return true
-            case .jump(let target): stack.append(target)
+            case .match: return true
+            case .jump(let target):
+                stack[depth] = target
+                depth += 1
             case .split(let first, let second):
-                stack.append(second)
-                stack.append(first)
+                stack[depth] = second
+                stack[depth + 1] = first
+                depth += 2
             case .assert(let condition):
-                if Self.holds(condition, previous: previous, next: next) { stack.append(pc + 1) }
+                if Self.holds(condition, previous: previous, next: next) {
+                    stack[depth] = pc + 1
+                    depth += 1
+                }
             }
         }
         return false
@@ -172,26 +188,30 @@ struct RegexProgram: Sendable {
 }
 
 /// A set of instruction indexes with O(1) insert, membership and clear (a sparse set), in
-/// insertion order, which is the order threads were added.
+/// insertion order, which is the order threads were added. Its two arrays are borrowed
+/// from the search's temporary allocation; clearing is O(1), since a sparse entry counts
+/// only when the dense one points back at it.
 private struct ThreadList {
-    private(set) var members: [Int] = []
-    private var slot: [Int]
+    let dense: UnsafeMutablePointer<Int>
+    let sparse: UnsafeMutablePointer<Int>
+    private(set) var count = 0
 
-    init(capacity: Int) {
-        slot = Array(repeating: 0, count: capacity)
-        members.reserveCapacity(capacity)
+    init(dense: UnsafeMutablePointer<Int>, sparse: UnsafeMutablePointer<Int>) {
+        self.dense = dense
+        self.sparse = sparse
     }
 
-    var isEmpty: Bool { members.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
     /// Adds `pc`; false when it was already there.
     mutating func insert(_ pc: Int) -> Bool {
-        let index = slot[pc]
-        if index < members.count && members[index] == pc { return false }
-        slot[pc] = members.count
-        members.append(pc)
+        let index = sparse[pc]
+        if index >= 0 && index < count && dense[index] == pc { return false }
+        sparse[pc] = count
+        dense[count] = pc
+        count += 1
         return true
     }
 
-    mutating func removeAll() { members.removeAll(keepingCapacity: true) }
+    mutating func removeAll() { count = 0 }
 }
