@@ -12,12 +12,18 @@ extension Daemon {
     /// before `keep-history` goes, a batch at a time (`Store.prune`), in the round's
     /// commit. A pass that deleted something brings the next one a second later.
     func scheduleRetention(_ mono: Int64) {
-        for result in writer.takePruneResults() {
-            prunedIncidents += result.incidents
-            if result.more { nextRetention = min(nextRetention, mono + Daemon.retentionBacklogInterval) }
+        // The writer's lock is taken only while a pass is out, not once a round.
+        if pruneOut {
+            for result in writer.takePruneResults() {
+                pruneOut = false
+                prunedIncidents += result.incidents
+                if result.more { nextRetention = min(nextRetention, mono + Daemon.retentionBacklogInterval) }
+            }
+            if pruneOut && mono >= nextRetention + Daemon.retentionIdleInterval { pruneOut = false }  // its commit failed
         }
-        guard mono >= nextRetention else { return }
+        guard mono >= nextRetention, !pruneOut else { return }
         nextRetention = mono + Daemon.retentionIdleInterval
+        pruneOut = true
         batch.prune(before: WallClock.now() - rules.settings.keepHistory)
     }
 }

@@ -60,6 +60,8 @@ public final class Daemon {
     var nextRetention: Int64 = WallClock.monotonicMilliseconds() + 60_000
     /// Incidents retention deleted since start (for the journal at stop).
     var prunedIncidents = 0
+    /// Whether a retention pass was handed to the writer and its result is not back yet.
+    var pruneOut = false
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
@@ -216,7 +218,8 @@ public final class Daemon {
         if exitStatus != 0, store.fileProblem() != nil, store.mainFileInPlace { rescueWAL() }
         spool.finishRemovals()
         systemd.stopping()
-        journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications")
+        journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications"
+                + (prunedIncidents > 0 ? ", \(prunedIncidents) incidents past keep-history deleted since start" : ""))
         socket.closeAll()
         if let fd = SystemdNotifier.listenFDs().first, fd == socket.listenFD {
             // systemd keeps the socket; leave it listening.
