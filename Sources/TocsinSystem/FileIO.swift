@@ -62,14 +62,7 @@ public enum FileIO {
     public static func list(_ path: String) throws(SystemError) -> [String] {
         guard let dir = opendir(path) else { throw SystemError("cannot read directory", path: path) }
         defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return names(in: dir)
     }
 
     /// The names in the directory open as `descriptor` (which stays open), sorted bytewise.
@@ -81,6 +74,10 @@ public enum FileIO {
         }
         defer { closedir(dir) }
         rewinddir(dir)
+        return names(in: dir)
+    }
+
+    private static func names(in dir: OpaquePointer) -> [String] {
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
