@@ -33,8 +33,16 @@ struct CheckCommand: ParsableCommand {
             Output.out(CheckCommand.counts(diagnostics) + " in \(path)\n")
             throw ExitCode(1)
         }
+        var warnings = diagnostics.warningCount
+        if let calendar = compilation.ruleSet?.calendar {
+            let zone = compilation.ruleSet?.settings.zone ?? .utc
+            for year in calendar.yearsMissing(today: CalendarCommand.today(zone)) {
+                Output.out("warning: the rules have no holiday lines for \(year): it counts as weekdays only, without its public holidays and makeup workdays; add them once the State Council's notice for \(year) is out (scripts/holidays-cn.py \(year) writes them)\n")
+                warnings += 1
+            }
+        }
         var line = "rules OK: " + RuleDirectory.summary(compilation)
-        if diagnostics.warningCount > 0 { line += " (" + CheckCommand.counts(diagnostics) + ")" }
+        if warnings > 0 { line += " (\(warnings) warning\(warnings == 1 ? "" : "s"))" }
         Output.out(line + "\n")
     }
 

@@ -144,7 +144,7 @@ enum IncidentJSON {
 /// Minimal JSON output (ordered keys, full escaping).
 enum JSONText {
     enum Value {
-        case string(String), int(Int64), null
+        case string(String), int(Int64), bool(Bool), null
         static func optionalString(_ s: String?) -> Value { s.map { .string($0) } ?? .null }
     }
 
@@ -160,6 +160,7 @@ enum JSONText {
         switch v {
         case .string(let s): quote(s)
         case .int(let n): String(n)
+        case .bool(let b): b ? "true" : "false"
         case .null: "null"
         }
     }

@@ -12,10 +12,11 @@ struct RuleChecker {
         checkContacts(syntax.contacts)
         let rules = checkRules(syntax.rules)
         let reports = syntax.reports.compactMap { checkReport($0) }
-        let set = RuleSet(
+        var set = RuleSet(
             settings: settings,
             contacts: syntax.contacts.compactMap { contacts[ContactName($0.name.text)] }.uniqued(by: \.name),
             rules: rules, reports: reports)
+        set.calendar = checkCalendar(syntax)
         return (set, diagnostics)
     }
 

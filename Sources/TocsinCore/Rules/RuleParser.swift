@@ -3,7 +3,7 @@
 /// checker's job. Every line is parsed even after an error, so one run reports everything.
 public struct RuleParser {
     /// Top-level statements.
-    public static let topLevelKeywords = ["set", "contact", "rule", "report"]
+    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday"]
     /// Statements inside a `rule` block.
     public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body"]
 
@@ -65,6 +65,22 @@ public struct RuleParser {
                 return error("'report' is written: report daily HH:MM notify CONTACT...", head)
             }
             syntax.reports.append(.init(keyword: head, schedule: args[0], time: args[1], contacts: Array(args.dropFirst(3))))
+        case "workhours":
+            closeRule()
+            guard args.count >= 2 else {
+                return error("'workhours' is written: workhours DAYS HH:MM-HH:MM..., e.g. workhours mon-fri 08:30-12:00 13:30-17:30", head)
+            }
+            syntax.workhours.append(.init(keyword: head, days: args[0], ranges: Array(args.dropFirst())))
+        case "holiday", "workday":
+            closeRule()
+            guard let dates = args.first else {
+                return error(
+                    word == "holiday"
+                        ? "'holiday' is written: holiday YYYY-MM-DD[..YYYY-MM-DD] NAME, e.g. holiday 2026-10-01..2026-10-07 国庆节"
+                        : "'workday' is written: workday YYYY-MM-DD NAME, e.g. workday 2026-10-10 国庆节调休上班", head)
+            }
+            let day = RuleFileSyntax.CalendarDay(keyword: head, dates: dates, name: Array(args.dropFirst()))
+            if word == "holiday" { syntax.holidays.append(day) } else { syntax.workdays.append(day) }
         case _ where RuleParser.ruleKeywords.contains(word):
             guard currentRule != nil else {
                 return error("'\(word)' must be inside a rule block (after a 'rule NAME' line)", head)

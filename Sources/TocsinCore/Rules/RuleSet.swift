@@ -30,6 +30,8 @@ public struct RuleSet: Sendable {
     public let rules: [Rule]
     /// Daily reports.
     public var reports: [Report]
+    /// The working calendar: hours, holidays and makeup workdays.
+    public var calendar = WorkingCalendar()
     private var ruleIndex: [RuleName: Int]
 
     /// Creates a rule set (the checker builds these from rule files).

@@ -53,8 +53,25 @@ public struct RuleFileSyntax: Sendable {
         public var contacts: [RuleToken]
     }
 
+    /// `workhours DAYS HH:MM-HH:MM...`.
+    public struct Workhours: Sendable {
+        public var keyword: RuleToken
+        public var days: RuleToken
+        public var ranges: [RuleToken]
+    }
+
+    /// `holiday DATE[..DATE] [NAME]` or `workday DATE [NAME]`.
+    public struct CalendarDay: Sendable {
+        public var keyword: RuleToken
+        public var dates: RuleToken
+        public var name: [RuleToken]
+    }
+
     public var settings: [Setting] = []
     public var contacts: [Contact] = []
     public var rules: [Rule] = []
     public var reports: [Report] = []
+    public var workhours: [Workhours] = []
+    public var holidays: [CalendarDay] = []
+    public var workdays: [CalendarDay] = []
 }

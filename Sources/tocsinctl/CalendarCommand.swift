@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import TocsinCore
+import TocsinSystem
+
+/// `tocsinctl calendar [--year YYYY] [--json]` (SPEC §12).
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Print every day of a year: working or not, and the holiday's name.",
+        discussion: """
+            The calendar of the rules: workhours, holiday and workday lines. A holiday is never \\
+            a working day; a workday (a weekend day worked instead, 调休) always is; other days \\
+            are working days when their weekday has working hours. --json prints an array of \\
+            {"date": "2026-10-10", "working": true, "name": "国庆节调休上班"}, name null on an \\
+            ordinary day. A year with no holiday line is said so on stderr.
+            """)
+
+    @OptionGroup var rules: RulesOption
+    @Option(help: ArgumentHelp("The year (default: this year, in the rules' timezone).", valueName: "YYYY")) var year: Int?
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        let (ruleSet, _) = rules.load()
+        let calendar = ruleSet.calendar
+        let zone = ruleSet.settings.zone
+        let today = CalendarCommand.today(zone)
+        let year = self.year ?? today.year
+        guard (1970...9999).contains(year), let first = CivilDate(year: year, month: 1, day: 1),
+            let last = CivilDate(year: year, month: 12, day: 31)
+        else { Output.fail("--year: \(self.year ?? 0) is not a year tocsinctl can print (1970-9999)", status: 2) }
+        var out = json ? "[" : ""
+        var date = first
+        while date <= last {
+            let working = calendar.isWorkingDay(date)
+            let name = calendar.name(date)
+            if json {
+                out += (date == first ? "" : ",\n ")
+                    + JSONText.object([("date", .string(date.description)), ("working", .bool(working)), ("name", .optionalString(name))])
+            } else {
+                let state = working ? "working" : "off"
+                out += "\(date)  \(date.weekdayName)  " + (name.map { state.padding(toLength: 9, withPad: " ", startingAt: 0) + TerminalText.safe($0) } ?? state) + "\n"
+            }
+            date = date.next
+        }
+        if json { out += "]\n" }
+        Output.out(out)
+        if !calendar.yearsWithHolidays.contains(year) {
+            Output.err("(no holiday lines for \(year): it counts as weekdays only)\n")
+        }
+    }
+
+    /// Today's date in `zone`.
+    static func today(_ zone: Zone) -> CivilDate {
+        let local = zone.local(WallClock.now())
+        return CivilDate(year: local.year, month: local.month, day: local.day) ?? CivilDate(dayNumber: 0)
+    }
+}
