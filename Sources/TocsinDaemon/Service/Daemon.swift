@@ -131,6 +131,7 @@ public final class Daemon {
             .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
             [("TOCSIN_RULES", paths.rules)])
         warnAboutMissingPrograms(rules)
+        warnAboutMissingHolidays(rules)
     }
 
     /// A start-up step: its error, whatever its type, becomes the `StartupError` that
@@ -345,6 +346,7 @@ public final class Daemon {
         commitActions(actions)
         journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])
         warnAboutMissingPrograms(newRules)
+        warnAboutMissingHolidays(newRules)
         systemd.ready(status: statusLine())
     }
 
