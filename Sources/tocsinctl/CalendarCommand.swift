@@ -3,10 +3,53 @@ import Foundation
 import TocsinCore
 import TocsinSystem
 
-/// `tocsinctl calendar [--year YYYY] [--json]` (SPEC §12).
+/// `tocsinctl calendar [show] [--year YYYY] [--json]` and `tocsinctl calendar import FILE`.
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Print every day of a year: working or not, and the holiday's name.",
+        commandName: "calendar", abstract: "The working calendar: print a year, or turn published holiday data into rule lines.",
+        subcommands: [CalendarShowCommand.self, CalendarImportCommand.self], defaultSubcommand: CalendarShowCommand.self)
+
+    /// Today's date in `zone`.
+    static func today(_ zone: Zone) -> CivilDate {
+        let local = zone.local(WallClock.now())
+        return CivilDate(year: local.year, month: local.month, day: local.day) ?? CivilDate(dayNumber: 0)
+    }
+
+}
+
+/// `tocsinctl calendar import FILE`.
+struct CalendarImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Print holiday and workday lines for an iCalendar or holiday-cn file.",
+        discussion: """
+            FILE is an iCalendar file of public holidays (all-day events; an event whose summary \
+            says the day is worked, 上班 or 补班, becomes a workday line) or a holiday-cn year \
+            file ({"days": [{"name", "date", "isOffDay"}]}). The lines go to stdout; nothing is \
+            changed. Save them as a rule file, e.g. tocsinctl calendar import 2027.json > \
+            /etc/tocsin/rules/06-holidays-2027.rules, and check them against the published notice.
+            """)
+
+    @Argument(help: ArgumentHelp("The iCalendar (.ics) or holiday-cn (.json) file.", valueName: "FILE")) var file: String
+
+    func run() throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.readRegularFile(file, limit: 16 * 1024 * 1024)
+        } catch {
+            Output.fail("\(error)")
+        }
+        do {
+            Output.out(try CalendarImport.lines(String(decoding: bytes, as: UTF8.self), source: file))
+        } catch {
+            Output.fail(error.description)
+        }
+    }
+}
+
+/// `tocsinctl calendar [show] [--year YYYY] [--json]` (SPEC §12).
+struct CalendarShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print every day of a year: working or not, and the holiday's name.",
         discussion: """
             The calendar of the rules: workhours, holiday and workday lines. A holiday is never \\
             a working day; a workday (a weekend day worked instead, 调休) always is; other days \\
@@ -47,11 +90,5 @@ struct CalendarCommand: ParsableCommand {
         if !calendar.yearsWithHolidays.contains(year) {
             Output.err("(no holiday lines for \(year): it counts as weekdays only)\n")
         }
-    }
-
-    /// Today's date in `zone`.
-    static func today(_ zone: Zone) -> CivilDate {
-        let local = zone.local(WallClock.now())
-        return CivilDate(year: local.year, month: local.month, day: local.day) ?? CivilDate(dayNumber: 0)
     }
 }

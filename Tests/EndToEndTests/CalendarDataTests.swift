@@ -50,3 +50,50 @@ struct CalendarDataTests {
         #expect(byDate["2026-12-08"]?["name"] is NSNull)
     }
 }
+
+/// `tocsinctl calendar import` on files written here, as the two formats publish them.
+@Suite("tocsinctl calendar import")
+struct CalendarImportTests {
+    func importing(_ name: String, _ content: String) throws -> Binaries.Result {
+        let file = Binaries.temporaryDirectory("import").appendingPathComponent(name)
+        try content.write(to: file, atomically: true, encoding: .utf8)
+        return try Binaries.tocsinctl(["calendar", "import", file.path])
+    }
+
+    @Test("a holiday-cn year file: ranges of days off by name, and the days worked")
+    func holidayCN() throws {
+        let r = try importing("2027.json", """
+            {"year":2027,"papers":[],"days":[
+             {"name":"元旦","date":"2027-01-01","isOffDay":true},
+             {"name":"国庆节","date":"2027-10-01","isOffDay":true},{"name":"国庆节","date":"2027-10-02","isOffDay":true},
+             {"name":"国庆节","date":"2027-10-03","isOffDay":true},{"name":"国庆节","date":"2027-09-26","isOffDay":false}]}
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines == ["holiday 2027-01-01 元旦", "holiday 2027-10-01..2027-10-03 国庆节", "workday 2027-09-26 国庆节"])
+        // What it prints is rule text that check accepts.
+        let rules = Binaries.temporaryDirectory("import-rules")
+        try (r.stdout + "contact a mail a@example.org\n").write(to: rules.appendingPathComponent("h.rules"), atomically: true, encoding: .utf8)
+        #expect(try Binaries.tocsinctl(["check", rules.path]).stdout.contains("rules OK"))
+    }
+
+    @Test("an iCalendar file: folded lines, all-day events with an exclusive DTEND, a worked day by its summary")
+    func iCalendar() throws {
+        let r = try importing("cn.ics", [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN",
+            "BEGIN:VEVENT", "DTSTART;VALUE=DATE:20271001", "DTEND;VALUE=DATE:20271008", "SUMMARY:国庆", " 节", "END:VEVENT",
+            "BEGIN:VEVENT", "DTSTART;VALUE=DATE:20270926", "SUMMARY:国庆节调休上班", "END:VEVENT",
+            "END:VCALENDAR", "",
+        ].joined(separator: "\r\n"))
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines == ["holiday 2027-10-01..2027-10-07 国庆节", "workday 2027-09-26 国庆节调休上班"])
+    }
+
+    @Test("a file of neither kind is refused, saying which kinds are read")
+    func neither() throws {
+        let r = try importing("notes.txt", "holidays: ask the office\n")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("neither a holiday-cn JSON file nor an iCalendar file"), "\(r.stderr)")
+    }
+}
