@@ -50,9 +50,9 @@ public enum RuleDirectory {
     public static func summary(_ compilation: RuleCompilation) -> String {
         guard let set = compilation.ruleSet else { return "" }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return [
+        return ([
             plural(compilation.sources.count, "file"), plural(set.rules.count, "rule"),
-            plural(set.contacts.count, "contact"), plural(set.reports.count, "report"),
-        ].joined(separator: ", ")
+            plural(set.contacts.count, "contact"),
+        ] + (set.rosters.isEmpty ? [] : [plural(set.rosters.count, "roster")]) + [plural(set.reports.count, "report")]).joined(separator: ", ")
     }
 }

@@ -18,7 +18,7 @@ struct Tocsinctl: ParsableCommand {
         version: TocsinVersion.current,
         subcommands: [
             SubmitCommand.self, AckCommand.self, ResolveCommand.self, NoteCommand.self, ListCommand.self, ShowCommand.self,
-            StatusCommand.self, ExportCommand.self, CheckCommand.self, TestCommand.self, DrillCommand.self, CalendarCommand.self,
+            StatusCommand.self, ExportCommand.self, CheckCommand.self, TestCommand.self, DrillCommand.self, CalendarCommand.self, WhoCommand.self,
         ]
     )
 }

@@ -97,3 +97,48 @@ struct CalendarImportTests {
         #expect(r.stderr.contains("neither a holiday-cn JSON file nor an iCalendar file"), "\(r.stderr)")
     }
 }
+
+/// `tocsinctl who` on the shipped rules (SPEC §13).
+@Suite("tocsinctl who")
+struct WhoTests {
+    @Test("the shipped shift-lead roster on a makeup Saturday, a holiday and an ordinary Tuesday")
+    func shippedRoster() throws {
+        let cases = [
+            ("2026-10-10", "shift-lead  lead-zhang  2026-10-10 08:30 – 2026-10-11 08:30\n"),
+            ("2026-10-03", "shift-lead  lead-zhao  2026-10-03 08:30 – 2026-10-04 08:30\n"),
+            ("2026-12-08 10:00", "shift-lead  lead-li  2026-12-08 08:30 – 2026-12-09 08:30\n"),
+            ("2026-12-08T08:00:00+08:00", "shift-lead  lead-zhang  2026-12-07 08:30 – 2026-12-08 08:30\n"),
+        ]
+        for (at, expected) in cases {
+            let r = try Binaries.tocsinctl(["who", "shift-lead", "--rules", "rules", "--at", at])
+            #expect(r.status == 0 && r.stdout == expected, "\(at): \(r.stdout) \(r.stderr)")
+        }
+        let unknown = try Binaries.tocsinctl(["who", "shift-laed", "--rules", "rules"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "tocsinctl: unknown roster 'shift-laed' (did you mean 'shift-lead'?)\n", "\(unknown.stderr)")
+    }
+
+    @Test("a roster without fallback, with an unknown member, or with overlapping dated lines is refused by check")
+    func rosterDiagnostics() throws {
+        let dir = Binaries.temporaryDirectory("roster-rules")
+        try """
+            contact lead-zhang mail z@x.example
+            contact centre-manager mail c@x.example
+            roster a
+              mon lead-zhang
+            roster b
+              mon lead-zhnag
+              2026-10-01..2026-10-07 lead-zhang
+              2026-10-05 lead-zhang
+              fallback centre-manager
+            """.write(to: dir.appendingPathComponent("r.rules"), atomically: true, encoding: .utf8)
+        let r = try Binaries.tocsinctl(["check", dir.path])
+        #expect(r.status == 1)
+        let errors = r.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.split(separator: "/").last ?? "") }
+        #expect(errors == [
+            "r.rules:3:8: error: roster 'a' has no fallback: add 'fallback CONTACT', who is told when nobody is on duty",
+            "r.rules:6:7: error: unknown contact 'lead-zhnag' (did you mean 'lead-zhang'?): a roster's members are contacts",
+            "r.rules:8:3: error: dated duty lines overlap: 2026-10-05 and 2026-10-01..2026-10-07",
+        ], "\(r.stdout)")
+    }
+}

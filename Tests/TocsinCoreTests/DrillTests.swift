@@ -17,16 +17,16 @@ struct DrillTests {
         #expect(!lines.contains { $0.kind == .error })
         let told = lines.filter { $0.kind == .notify }.map { "\(runner.rules.settings.zone.clockString($0.at)) \($0.text.split(separator: " ")[0])" }
         #expect(told == [
-            "09:10 shift-lead", "09:10 centre-manager", "09:10 dept-head",  // hostile complaint, at once
+            "09:10 lead-zhang", "09:10 centre-manager", "09:10 dept-head",  // hostile complaint, at once
             "09:17 centre-manager",  // level 4 fault, 15 min
-            "09:20 shift-lead",  // complaint against an agent, at once
-            "09:25 shift-lead",  // media, at once
+            "09:20 lead-zhang",  // complaint against an agent, at once
+            "09:25 lead-zhang",  // media, at once
             "09:30 centre-manager",  // level 2 fault, 30 min
             "09:32 dept-head",  // level 4 fault, 30 min
             "09:40 centre-manager", "09:40 dept-head",  // level 4 fault recovered
             "09:50 duty-officer",  // agent complaint, 30 min
             "10:00 dept-head",  // level 2 fault, 60 min
-            "10:15 shift-lead", "10:15 duty-officer",  // agent complaint settled
+            "10:15 lead-zhang", "10:15 duty-officer",  // agent complaint settled
             "10:20 centre-manager", "10:20 dept-head",  // core banking recovered
             "17:00 centre-manager", "17:00 dept-head",  // daily summary
         ])

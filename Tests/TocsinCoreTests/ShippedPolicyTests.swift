@@ -55,14 +55,14 @@ struct ShippedPolicyTests {
     func urgentComplaint(urgency: String) {
         var h = EngineHarness(rules: rules)
         h.submit("kind=complaint urgency=\(urgency) id=c-1")
-        #expect(h.drain().sorted() == ["+0m centre-manager step", "+0m dept-head step", "+0m shift-lead step"])
+        #expect(h.drain().sorted() == ["+0m centre-manager step", "+0m dept-head step", "+0m lead-zhang step"])
     }
 
     @Test("complaint against an agent: shift lead at once, duty officer at 30 min, centre manager at 60 min")
     func agentComplaint() {
         var h = EngineHarness(rules: rules)
         h.submit("kind=complaint against=agent id=c-2")
-        #expect(h.drain() == ["+0m shift-lead step"])
+        #expect(h.drain() == ["+0m lead-zhang step"])
         h.advance(by: .minutes(30))
         #expect(h.drain() == ["+30m duty-officer step"])
         h.advance(by: .minutes(30))
@@ -76,7 +76,7 @@ struct ShippedPolicyTests {
         h.advance(by: .minutes(20))
         h.submit("action=resolve id=c-2")
         h.advance(by: .hours(2))
-        #expect(h.drain() == ["+0m shift-lead step", "+20m shift-lead recovered"])
+        #expect(h.drain() == ["+0m lead-zhang step", "+20m lead-zhang recovered"])
     }
 
     @Test("general complaint not closed in 24 h: centre manager")
@@ -93,7 +93,7 @@ struct ShippedPolicyTests {
     func media() {
         var h = EngineHarness(rules: rules)
         h.submit("kind=media id=m-1 summary=记者来电")
-        #expect(h.drain() == ["+0m shift-lead step"])
+        #expect(h.drain() == ["+0m lead-zhang step"])
     }
 
     @Test("every day at 17:00 Beijing time: the summary to the centre manager and department head")
@@ -103,7 +103,7 @@ struct ShippedPolicyTests {
         h.submit("action=resolve id=m-1")
         h.advance(by: .minutes(1))
         // The media rule is 'storm off': its recovered message goes at once too.
-        #expect(h.drain() == ["+0m shift-lead step", "+0m shift-lead recovered"])
+        #expect(h.drain() == ["+0m lead-zhang step", "+0m lead-zhang recovered"])
         h.advance(by: .hours(8) - .minutes(1) - .seconds(1))
         #expect(h.drain().isEmpty)
         h.advance(by: .seconds(1))
@@ -112,5 +112,22 @@ struct ShippedPolicyTests {
         #expect(reports.first?.subject == "[Tocsin] Daily summary 2026-11-23: 1 opened, 1 resolved, 0 still open")
         h.advance(by: .hours(24))
         #expect(h.drain() == ["+1d8h centre-manager report", "+1d8h dept-head report"])
+    }
+
+    @Test("shift-lead is a roster: the member on duty is told, by the duty day's handoff at 08:30")
+    func shiftLeadRoster() throws {
+        let at = { (text: String) in RFC3339.parse(text)! }
+        let cases: [(String, String)] = [
+            ("2026-10-10T10:00:00+08:00", "lead-zhang"),  // a makeup Saturday (国庆节调休上班): the workday line
+            ("2026-10-03T10:00:00+08:00", "lead-zhao"),  // a holiday
+            ("2026-12-08T10:00:00+08:00", "lead-li"),  // an ordinary Tuesday
+            ("2026-12-08T08:00:00+08:00", "lead-zhang"),  // before the handoff: Monday's duty
+        ]
+        for (instant, member) in cases {
+            var h = EngineHarness(rules: rules, start: at(instant))
+            h.submit("kind=media id=m-1 summary=记者来电")
+            let told = h.drain().map { $0.split(separator: " ").dropFirst().joined(separator: " ") }
+            #expect(told == ["\(member) step"], "\(instant)")
+        }
     }
 }

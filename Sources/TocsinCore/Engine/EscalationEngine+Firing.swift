@@ -18,7 +18,7 @@ extension EscalationEngine {
         for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
             let step = rule.steps[index]
             let firing = StepFiring(
-                index: index, repeatNumber: nil, label: String(index + 1), contacts: step.contacts,
+                index: index, repeatNumber: nil, label: String(index + 1), contacts: onDuty(step.contacts, at: now),
                 deadline: incident.began + step.delay)
             incident.firedSteps |= 1 << UInt64(index)
             fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
@@ -31,7 +31,7 @@ extension EscalationEngine {
             if due > incident.repeatsSent {
                 incident.repeatsSent = due
                 let firing = StepFiring(
-                    index: nil, repeatNumber: due, label: "repeat \(due)", contacts: rule.steps[last].contacts,
+                    index: nil, repeatNumber: due, label: "repeat \(due)", contacts: onDuty(rule.steps[last].contacts, at: now),
                     deadline: base + repetition.interval * Int64(due))
                 fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
                 fired = true
@@ -39,6 +39,19 @@ extension EscalationEngine {
         }
         if fired { incidents.storeProgress(incident) }
         schedule(incident, rule: rule)
+    }
+
+    /// The contacts a step names, with each roster replaced by its member on duty at
+    /// `instant` (whom the timeline, the journal and `show` then record). Most steps name
+    /// no roster: they are returned as they are.
+    func onDuty(_ names: [ContactName], at instant: Timestamp) -> [ContactName] {
+        guard !rules.rosters.isEmpty, names.contains(where: { rules.rosters[$0] != nil }) else { return names }
+        var members: [ContactName] = []
+        for name in names {
+            let member = rules.resolve(name, at: instant)
+            if !members.contains(member) { members.append(member) }
+        }
+        return members
     }
 
     /// One firing: record it, then a message per contact (through storm control).

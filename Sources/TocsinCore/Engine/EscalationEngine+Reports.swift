@@ -17,7 +17,7 @@ extension EscalationEngine {
             ($0.severity ?? Int.max, $0.began, $0.number) < ($1.severity ?? Int.max, $1.began, $1.number)
         }.prefix(DayLedger.listLimit)
         var actions: [EngineAction] = [.reportSent(time: report.time, at: now)]
-        for name in report.contacts {
+        for name in onDuty(report.contacts, at: now) {
             guard let contact = rules.contacts[name] else { continue }
             actions.append(
                 .send(

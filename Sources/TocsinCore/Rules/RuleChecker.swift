@@ -6,10 +6,12 @@ import Foundation
 struct RuleChecker {
     var diagnostics: [Diagnostic] = []
     var contacts: [ContactName: Contact] = [:]
+    var rosters: [ContactName: Roster] = [:]
 
     mutating func check(_ syntax: RuleFileSyntax) -> (RuleSet, [Diagnostic]) {
         let settings = checkSettings(syntax.settings)
         checkContacts(syntax.contacts)
+        rosters = checkRosters(syntax.rosters)
         let rules = checkRules(syntax.rules)
         let reports = syntax.reports.compactMap { checkReport($0) }
         var set = RuleSet(
@@ -17,6 +19,7 @@ struct RuleChecker {
             contacts: syntax.contacts.compactMap { contacts[ContactName($0.name.text)] }.uniqued(by: \.name),
             rules: rules, reports: reports)
         set.calendar = checkCalendar(syntax)
+        set.rosters = rosters
         return (set, diagnostics)
     }
 
@@ -142,8 +145,9 @@ struct RuleChecker {
         var good = true
         for token in tokens {
             let name = ContactName(token.text)
-            if contacts[name] == nil {
-                error("unknown contact '\(token.text)'\(Suggestion.hint(for: token.text, among: contacts.keys.map(\.rawValue)))", token)
+            if contacts[name] == nil && rosters[name] == nil {
+                let known = contacts.keys.map(\.rawValue) + rosters.keys.map(\.rawValue)
+                error("unknown contact '\(token.text)'\(Suggestion.hint(for: token.text, among: known))", token)
                 good = false
             } else if names.contains(name) {
                 warning("'\(token.text)' is named twice in this step", token)

@@ -3,13 +3,14 @@
 /// checker's job. Every line is parsed even after an error, so one run reports everything.
 public struct RuleParser {
     /// Top-level statements.
-    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday"]
+    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster"]
     /// Statements inside a `rule` block.
     public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body"]
 
     private var syntax = RuleFileSyntax()
     private var diagnostics: [Diagnostic] = []
     private var currentRule: RuleFileSyntax.Rule?
+    private var currentRoster: RuleFileSyntax.Roster?
 
     /// Creates an empty parser; feed it files with `parse(_:)`.
     public init() {}
@@ -30,12 +31,21 @@ public struct RuleParser {
     private mutating func closeRule() {
         if let rule = currentRule { syntax.rules.append(rule) }
         currentRule = nil
+        if let roster = currentRoster { syntax.rosters.append(roster) }
+        currentRoster = nil
     }
 
     private mutating func parseLine(_ line: RuleLine) {
         let head = line.tokens[0]
         let args = Array(line.tokens.dropFirst())
         let word = head.isBare ? head.text : ""
+        // Inside a roster block every line but a top-level statement is the roster's
+        // (its lines start with a day pattern or a date, not a keyword).
+        let rosterDayLine = (word == "holiday" || word == "workday") && args.count == 1
+            && CivilDate(parsing: String(args[0].text.prefix(10))) == nil  // `holiday lead-zhao`, not `holiday 2026-10-01`
+        if currentRoster != nil, !RuleParser.topLevelKeywords.contains(word) || rosterDayLine {
+            return parseRosterLine(word, head, args)
+        }
         switch word {
         case "set":
             closeRule()
@@ -81,6 +91,11 @@ public struct RuleParser {
             }
             let day = RuleFileSyntax.CalendarDay(keyword: head, dates: dates, name: Array(args.dropFirst()))
             if word == "holiday" { syntax.holidays.append(day) } else { syntax.workdays.append(day) }
+        case "roster":
+            closeRule()
+            guard let name = args.first else { return error("'roster' needs a name: roster NAME", head) }
+            if args.count > 1 { error("'roster' takes one name; put its duty lines on the lines below it", args[1]) }
+            currentRoster = RuleFileSyntax.Roster(keyword: head, name: name)
         case _ where RuleParser.ruleKeywords.contains(word):
             guard currentRule != nil else {
                 return error("'\(word)' must be inside a rule block (after a 'rule NAME' line)", head)
@@ -93,6 +108,22 @@ public struct RuleParser {
             } else {
                 error("unknown statement '\(head.text)'\(hint)", head)
             }
+        }
+    }
+
+    private mutating func parseRosterLine(_ word: String, _ head: RuleToken, _ args: [RuleToken]) {
+        switch word {
+        case "handoff":
+            guard args.count == 1 else { return error("'handoff' is written: handoff HH:MM (when the duty day starts)", head) }
+            currentRoster?.handoffs.append(args[0])
+        case "fallback":
+            guard args.count == 1 else { return error("'fallback' names one contact: fallback CONTACT", head) }
+            currentRoster?.fallbacks.append((head, args[0]))
+        default:
+            guard !args.isEmpty else {
+                return error("a duty line is written: DAYS MEMBER (mon,wed,fri lead-zhang) or DATE[..DATE] MEMBER", head)
+            }
+            currentRoster?.lines.append((head, args))
         }
     }
 

@@ -32,6 +32,15 @@ public struct RuleSet: Sendable {
     public var reports: [Report]
     /// The working calendar: hours, holidays and makeup workdays.
     public var calendar = WorkingCalendar()
+    /// Duty rosters by name: steps and reports notify them like contacts.
+    public var rosters: [ContactName: Roster] = [:]
+
+    /// The contact a step or report notifying `name` tells at `instant`: the member on
+    /// duty when `name` is a roster, `name` itself otherwise.
+    public func resolve(_ name: ContactName, at instant: Timestamp) -> ContactName {
+        guard let roster = rosters[name] else { return name }
+        return roster.duty(at: instant, zone: settings.zone, calendar: calendar).member
+    }
     private var ruleIndex: [RuleName: Int]
 
     /// Creates a rule set (the checker builds these from rule files).

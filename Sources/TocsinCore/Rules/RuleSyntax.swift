@@ -67,7 +67,21 @@ public struct RuleFileSyntax: Sendable {
         public var name: [RuleToken]
     }
 
+    /// `roster NAME` and the lines of its block.
+    public struct Roster: Sendable {
+        public var keyword: RuleToken
+        public var name: RuleToken
+        /// `handoff HH:MM` lines (one is meant).
+        public var handoffs: [RuleToken] = []
+        /// `fallback MEMBER` lines (one is required).
+        public var fallbacks: [(keyword: RuleToken, member: RuleToken)] = []
+        /// `PATTERN MEMBER` lines: days (`mon,wed,fri`, `sat,sun,holiday`, `workday`) or
+        /// dates (`2026-10-01..2026-10-07`).
+        public var lines: [(pattern: RuleToken, members: [RuleToken])] = []
+    }
+
     public var settings: [Setting] = []
+    public var rosters: [Roster] = []
     public var contacts: [Contact] = []
     public var rules: [Rule] = []
     public var reports: [Report] = []

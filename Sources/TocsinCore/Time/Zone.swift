@@ -74,7 +74,9 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         return t + .hours(24)
     }
 
-    private func earliestInstant(days: Int, time: TimeOfDay) -> Timestamp? {
+    /// The first instant of local day `days` (since 1970-01-01) at `time`; nil when that
+    /// local time does not exist that day (then the instant after the gap is near).
+    public func earliestInstant(days: Int, time: TimeOfDay) -> Timestamp? {
         let naive = Int64(days) * 86_400 + Int64(time.hour * 3600 + time.minute * 60)
         let before = offset(at: Timestamp(seconds: naive - 14 * 3600))
         let after = offset(at: Timestamp(seconds: naive + 14 * 3600))
