@@ -130,4 +130,14 @@ struct ShippedPolicyTests {
             #expect(told == ["\(member) step"], "\(instant)")
         }
     }
+
+    @Test("the daily report names today's and tomorrow's duty, and a year without holiday data")
+    func reportNamesDuty() throws {
+        // Friday 2026-12-04 17:00: Friday's duty is lead-zhang, Saturday's lead-zhao.
+        var h = EngineHarness(rules: rules, start: RFC3339.parse("2026-12-04T16:59:00+08:00")!)
+        h.advance(by: .minutes(1))
+        let report = try #require(h.sent.first { $0.purpose == .report })
+        #expect(report.body.contains("On duty:\n  shift-lead: today lead-zhang, tomorrow lead-zhao\n"), "\(report.body)")
+        #expect(report.body.contains("The rules have no holiday lines for 2027"))
+    }
 }

@@ -17,13 +17,21 @@ extension EscalationEngine {
             ($0.severity ?? Int.max, $0.began, $0.number) < ($1.severity ?? Int.max, $1.began, $1.number)
         }.prefix(DayLedger.listLimit)
         var actions: [EngineAction] = [.reportSent(time: report.time, at: now)]
+        let zone = rules.settings.zone
+        let duty = rules.rosters.values.sorted { $0.name.rawValue < $1.name.rawValue }.map { roster in
+            let today = roster.duty(at: now, zone: zone, calendar: rules.calendar)
+            let tomorrow = roster.duty(at: today.until, zone: zone, calendar: rules.calendar)
+            return (roster: roster.name.rawValue, today: today.member.rawValue, tomorrow: tomorrow.member.rawValue)
+        }
+        let local = zone.local(now)
+        let missing = CivilDate(year: local.year, month: local.month, day: local.day).map { rules.calendar.yearsMissing(today: $0) } ?? []
         for name in onDuty(report.contacts, at: now) {
             guard let contact = rules.contacts[name] else { continue }
             actions.append(
                 .send(
                     composer.report(
                         ledger, open: Array(listed), openCount: all.count, contact: contact, time: report.time,
-                        now: now, zone: rules.settings.zone)))
+                        now: now, zone: zone, duty: duty, missingHolidayYears: missing)))
         }
         ledger = DayLedger()
         return actions

@@ -222,7 +222,7 @@ public struct MessageComposer: Sendable {
     /// The daily summary.
     func report(
         _ ledger: DayLedger, open: [Incident], openCount: Int, contact: Contact, time: TimeOfDay, now: Timestamp,
-        zone: Zone
+        zone: Zone, duty: [(roster: String, today: String, tomorrow: String)] = [], missingHolidayYears: [Int] = []
     ) -> OutboundMessage {
         let day = zone.local(now).dateString
         let subject =
@@ -254,6 +254,13 @@ public struct MessageComposer: Sendable {
             if ledger.resolvedCount > ledger.resolved.count {
                 body += "  … and \(ledger.resolvedCount - ledger.resolved.count) more: tocsinctl export --since \(day)\n"
             }
+        }
+        if !duty.isEmpty {
+            body += "\nOn duty:\n"
+            for line in duty { body += "  \(line.roster): today \(line.today), tomorrow \(line.tomorrow)\n" }
+        }
+        for year in missingHolidayYears {
+            body += "\nThe rules have no holiday lines for \(year): it counts as weekdays only; add them once the State Council's notice is out.\n"
         }
         body += "\nThe fault record: tocsinctl export --since \(day) --csv\n"
         return OutboundMessage(
