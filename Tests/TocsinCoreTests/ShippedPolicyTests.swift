@@ -140,4 +140,19 @@ struct ShippedPolicyTests {
         #expect(report.body.contains("On duty:\n  shift-lead: today lead-zhang, tomorrow lead-zhao\n"), "\(report.body)")
         #expect(report.body.contains("The rules have no holiday lines for 2027"))
     }
+
+    @Test("report daily 17:00 on workdays skips the weekend and a holiday week, and goes on a makeup Saturday")
+    func reportOnWorkdays() throws {
+        let set = try #require(RuleCompiler.compile("""
+            set timezone Asia/Shanghai
+            contact m mail m@example.org
+            holiday 2026-10-01..2026-10-07 国庆节
+            workday 2026-10-10 国庆节调休上班
+            report daily 17:00 on workdays notify m
+            """).ruleSet)
+        var h = EngineHarness(rules: set, start: RFC3339.parse("2026-09-29T12:00:00+08:00")!)
+        h.advance(by: .hours(24 * 13 + 6))  // to 2026-10-12 18:00
+        let days = h.sent.filter { $0.purpose == .report }.map { set.settings.zone.local($0.created).dateString }
+        #expect(days == ["2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12"], "\(days)")
+    }
 }

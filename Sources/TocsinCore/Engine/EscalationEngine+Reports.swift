@@ -4,7 +4,16 @@ extension EscalationEngine {
         var best: (Report, Timestamp)?
         for report in rules.reports {
             let last = lastReports[report.time] ?? Timestamp(milliseconds: 0)
-            let due = rules.settings.zone.nextOccurrence(of: report.time, after: last)
+            let zone = rules.settings.zone
+            var due = zone.nextOccurrence(of: report.time, after: last)
+            // `on workdays`: the next occurrence on a working day (at most a long holiday away).
+            var tries = 0
+            while report.onWorkdaysOnly, tries < 60 {
+                let local = zone.local(due)
+                guard let date = CivilDate(year: local.year, month: local.month, day: local.day), !rules.calendar.isWorkingDay(date) else { break }
+                due = zone.nextOccurrence(of: report.time, after: due)
+                tries += 1
+            }
             if best == nil || due < best!.1 { best = (report, due) }
         }
         return best

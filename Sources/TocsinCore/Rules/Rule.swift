@@ -93,10 +93,13 @@ public struct Report: Hashable, Sendable {
     public var time: TimeOfDay
     /// Who gets it.
     public var contacts: [ContactName]
+    /// `on workdays`: only on working days of the calendar (default: every day).
+    public var onWorkdaysOnly: Bool
 
     /// Creates a report.
-    public init(time: TimeOfDay, contacts: [ContactName]) {
+    public init(time: TimeOfDay, contacts: [ContactName], onWorkdaysOnly: Bool = false) {
         self.time = time
         self.contacts = contacts
+        self.onWorkdaysOnly = onWorkdaysOnly
     }
 }

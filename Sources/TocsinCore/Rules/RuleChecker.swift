@@ -287,7 +287,7 @@ struct RuleChecker {
         }
         let names = checkContactList(syntax.contacts)
         guard valid, let time, let names else { return nil }
-        return Report(time: time, contacts: names)
+        return Report(time: time, contacts: names, onWorkdaysOnly: syntax.onWorkdays != nil)
     }
 }
 

@@ -71,10 +71,17 @@ public struct RuleParser {
             currentRule = RuleFileSyntax.Rule(keyword: head, name: name)
         case "report":
             closeRule()
-            guard args.count >= 4, args[2].isBare, args[2].text == "notify" else {
-                return error("'report' is written: report daily HH:MM notify CONTACT...", head)
+            // report daily HH:MM [on workdays] notify CONTACT...
+            let onWorkdays = args.count >= 4 && args[2].isBare && args[2].text == "on"
+            let notifyAt = onWorkdays ? 4 : 2
+            guard args.count > notifyAt + 1, args[notifyAt].isBare, args[notifyAt].text == "notify",
+                !onWorkdays || (args[3].isBare && args[3].text == "workdays")
+            else {
+                return error("'report' is written: report daily HH:MM [on workdays] notify CONTACT...", head)
             }
-            syntax.reports.append(.init(keyword: head, schedule: args[0], time: args[1], contacts: Array(args.dropFirst(3))))
+            syntax.reports.append(
+                .init(keyword: head, schedule: args[0], time: args[1], contacts: Array(args.dropFirst(notifyAt + 1)),
+                      onWorkdays: onWorkdays ? args[3] : nil))
         case "workhours":
             closeRule()
             guard args.count >= 2 else {

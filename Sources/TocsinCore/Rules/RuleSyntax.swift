@@ -51,6 +51,8 @@ public struct RuleFileSyntax: Sendable {
         public var schedule: RuleToken
         public var time: RuleToken
         public var contacts: [RuleToken]
+        /// `on workdays`, when given.
+        public var onWorkdays: RuleToken? = nil
     }
 
     /// `workhours DAYS HH:MM-HH:MM...`.
