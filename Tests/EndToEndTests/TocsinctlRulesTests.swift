@@ -89,6 +89,8 @@ struct TocsinctlRulesTests {
         let urgent = try Binaries.tocsinctl(["test", "kind=complaint", "urgency=urgent", "summary=客户投诉"], environment: ["TOCSIN_RULES": "rules"])
         #expect(urgent.stdout.contains("rule complaint-urgent"))
         for who in ["shift-lead", "centre-manager", "dept-head"] { #expect(urgent.stdout.contains("+0m  \(who)")) }
+        // shift-lead is a roster: the preview names the member on duty when the step fires.
+        #expect(urgent.stdout.contains(/\+0m  shift-lead      roster: lead-(zhang|li|zhao) on duty then, <lead\.(zhang|li|zhao)@branch-001\.example>/), "\(urgent.stdout)")
         #expect(urgent.stdout.contains("first subject: [紧急投诉] 客户投诉"))
     }
 

@@ -11,7 +11,13 @@ public enum SchedulePreview {
         for index in rule.firingOrder {
             let step = rule.steps[index]
             for name in step.contacts {
-                rows.append(("+" + step.written, name.rawValue, address(rules.contacts[name])))
+                if rules.rosters[name] != nil {
+                    // A roster: whoever is on duty when the step would fire.
+                    let member = rules.resolve(name, at: now + step.delay)
+                    rows.append(("+" + step.written, name.rawValue, "roster: \(member) on duty then, " + address(rules.contacts[member])))
+                } else {
+                    rows.append(("+" + step.written, name.rawValue, address(rules.contacts[name])))
+                }
             }
         }
         let delayWidth = rows.map(\.0.count).max() ?? 0
