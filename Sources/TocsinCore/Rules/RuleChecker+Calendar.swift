@@ -97,24 +97,28 @@ extension RuleChecker {
         if token.text == "daily" { return Array(0..<7) }
         var days: [Int] = []
         for part in token.text.split(separator: ",") {
-            let ends = part.split(separator: "-").map(String.init)
-            let indexes = ends.compactMap { RuleChecker.weekdayNames.firstIndex(of: $0) }
-            guard indexes.count == ends.count, (1...2).contains(ends.count) else {
-                let bad = ends.first { !RuleChecker.weekdayNames.contains($0) } ?? String(part)
+            guard let range = RuleChecker.weekdays(String(part)) else {
+                let bad = part.split(separator: "-").map(String.init).first { !RuleChecker.weekdayNames.contains($0) } ?? String(part)
                 error("unknown day '\(bad)'\(Suggestion.hint(for: bad, among: RuleChecker.weekdayNames)): write days as mon-fri, sat,sun or daily", token)
                 return nil
             }
-            if indexes.count == 1 {
-                days.append(indexes[0])
-            } else {
-                // mon-fri; sat-sun and fri-mon wrap round the week.
-                var day = indexes[0]
-                while true {
-                    days.append(day)
-                    if day == indexes[1] { break }
-                    day = (day + 1) % 7
-                }
-            }
+            days += range
+        }
+        return days
+    }
+
+    /// The weekdays of `mon` or `mon-fri` (a range wraps round the week: `fri-mon`), or nil.
+    static func weekdays(_ text: String) -> [Int]? {
+        let ends = text.split(separator: "-").map(String.init)
+        let indexes = ends.compactMap { weekdayNames.firstIndex(of: $0) }
+        guard (1...2).contains(ends.count), indexes.count == ends.count else { return nil }
+        guard indexes.count == 2 else { return indexes }
+        var days: [Int] = []
+        var day = indexes[0]
+        while true {
+            days.append(day)
+            if day == indexes[1] { break }
+            day = (day + 1) % 7
         }
         return days
     }

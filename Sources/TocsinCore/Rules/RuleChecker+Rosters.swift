@@ -98,23 +98,11 @@ extension RuleChecker {
 
     /// `mon`, `mon-fri` (wrapping round the week: `fri-mon`).
     private mutating func dayRange(_ text: String, token: RuleToken) -> [Int]? {
-        let ends = text.split(separator: "-").map(String.init)
-        let indexes = ends.compactMap { RuleChecker.weekdayNames.firstIndex(of: $0) }
-        guard (1...2).contains(ends.count), indexes.count == ends.count else {
-            let bad = ends.first { !RuleChecker.weekdayNames.contains($0) } ?? text
-            error(
-                "unknown day '\(bad)'\(Suggestion.hint(for: bad, among: RuleChecker.weekdayNames + ["holiday", "workday"])): a duty line starts with days (mon,wed,fri; sat,sun,holiday; workday) or a date",
-                token)
-            return nil
-        }
-        guard indexes.count == 2 else { return indexes }
-        var days: [Int] = []
-        var day = indexes[0]
-        while true {
-            days.append(day)
-            if day == indexes[1] { break }
-            day = (day + 1) % 7
-        }
-        return days
+        if let days = RuleChecker.weekdays(text) { return days }
+        let bad = text.split(separator: "-").map(String.init).first { !RuleChecker.weekdayNames.contains($0) } ?? text
+        error(
+            "unknown day '\(bad)'\(Suggestion.hint(for: bad, among: RuleChecker.weekdayNames + ["holiday", "workday"])): a duty line starts with days (mon,wed,fri; sat,sun,holiday; workday) or a date",
+            token)
+        return nil
     }
 }
