@@ -4,9 +4,10 @@
 set -eu
 here=$(dirname "$0")
 "$here/ensure-packages.sh" python3 exim4-daemon-light
-# Independent sources the tests check Tocsin against: China's holidays (two transcriptions
-# of the State Council's notices).
-python3 -c 'import holidays, chinese_calendar' 2>/dev/null || python3 -m pip install -q --root-user-action=ignore holidays==0.109 chinesecalendar==1.11.0
+# Independent sources and parsers the tests check Tocsin against: China's holidays (two
+# transcriptions of the State Council's notices), Prometheus's text-format parser.
+python3 -c 'import holidays, chinese_calendar, prometheus_client' 2>/dev/null \
+    || python3 -m pip install -q --root-user-action=ignore holidays==0.109 chinesecalendar==1.11.0 prometheus_client
 id mailsink >/dev/null 2>&1 || useradd -m -s /usr/sbin/nologin mailsink
 if ! pgrep -x systemd-journal >/dev/null 2>&1; then
     /lib/systemd/systemd-journald >/tmp/tocsin-test-journald.log 2>&1 &

@@ -47,6 +47,8 @@ struct TocsindCommand: ParsableCommand {
     var spoolGrace: String?
     @Option(name: .customLong("rescan-interval"), help: ArgumentHelp("List the spool's new/ again this often, besides inotify, and check that its folders are the ones opened. Default: 30s.", valueName: "DURATION"))
     var rescanInterval: String?
+    @Option(name: .customLong("metrics-file"), help: ArgumentHelp("Write metrics in the Prometheus text format to PATH every 15 s (atomically), for node_exporter's textfile collector.", valueName: "PATH"))
+    var metricsFile: String?
 
     func run() throws {
         let environment = ProcessEnvironment.current
@@ -84,6 +86,7 @@ struct TocsindCommand: ParsableCommand {
             }
             configuration.rescanInterval = duration
         }
+        configuration.metricsFile = metricsFile ?? environment["TOCSIN_METRICS_FILE"]
         let journal = Journal()
         let daemon: Daemon
         do {

@@ -36,14 +36,17 @@ extension Daemon {
                 batch.appendTimeline(incident: incident.number, at: now, what: "moved", detail: detail)
                 note(.incidentMoved, .notice, "incident #\(incident.number) \(incident.id) moved \(detail)", fields: incidentFields(incident), into: &effects)
             case .acknowledged(let incident):
+                ackedCount += 1
                 batch.save(incident)
                 note(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id) acknowledged by \(incident.ackedBy ?? "-")", fields: incidentFields(incident), into: &effects)
             case .resolved(let incident):
+                if incident.ackedAt != nil { ackedCount = max(0, ackedCount - 1) }
                 batch.save(incident)
                 let detail = "cause: \(incident.cause ?? "-"), by: \(incident.resolvedBy ?? "-")"
                 batch.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
                 note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
             case .stepFired(let incident, let firing):
+                metrics.stepsFired += 1
                 batch.saveProgress(incident)
                 batch.appendStepFired(incident: incident.number, at: now, label: firing.label, contacts: firing.contacts)
                 let contacts = { firing.contacts.map(\.rawValue).joined(separator: " ") }  // only for a journal entry made

@@ -34,3 +34,15 @@ extension Daemon {
     /// How long after a failed commit `status` still reports it (ms).
     static let commitFailureShown: Int64 = 60_000
 }
+
+extension Daemon {
+    /// Rewrites `--metrics-file` when its interval has passed (or at once with `force`).
+    func writeMetricsIfDue(_ mono: Int64, force: Bool = false) {
+        guard let path = configuration.metricsFile, force || mono >= nextMetrics else { return }
+        nextMetrics = mono + configuration.metricsInterval.milliseconds
+        let text = metrics.text(open: engine.openCount, acked: ackedCount, queued: outbox.queuedCount, held: engine.heldCount)
+        if let error = Metrics.write(text, to: path), journalBudget.admits(.daemonState, .warning, now: mono) {
+            journal.log(.daemonState, .warning, "\(error)", [("TOCSIN_METRICS_FILE", path)])
+        }
+    }
+}

@@ -62,6 +62,11 @@ public final class Daemon {
     var prunedIncidents = 0
     /// Whether a retention pass was handed to the writer and its result is not back yet.
     var pruneOut = false
+    /// The counters of `--metrics-file`, and when it is next written (monotonic ms).
+    var metrics = Metrics()
+    var nextMetrics: Int64 = 0
+    /// Acknowledged incidents not resolved (the gauge's `acked`), kept as they change.
+    var ackedCount = 0
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
@@ -127,6 +132,7 @@ public final class Daemon {
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
         failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
+        ackedCount = try Daemon.starting { [store] () throws(StoreError) in try store.openCounts().acked }
         journal.log(
             .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
             [("TOCSIN_RULES", paths.rules)])
@@ -213,8 +219,10 @@ public final class Daemon {
             outbox.dispatch(now: WallClock.now())
             heartbeat(mono)
             checkStoreFile(mono)
+            writeMetricsIfDue(mono)
         }
         completeRounds(waitForAll: true)
+        writeMetricsIfDue(0, force: true)
         writer.stop()
         if exitStatus != 0, store.fileProblem() != nil, store.mainFileInPlace { rescueWAL() }
         spool.finishRemovals()
@@ -325,11 +333,13 @@ public final class Daemon {
         do {
             compilation = try RuleDirectory.load(path)
         } catch {
+            metrics.reloadSucceeded = false
             journal.log(.rulesRejected, .error, "reload: \(error); the old rules stay in force", [("TOCSIN_RULES", path)])
             systemd.ready(status: statusLine())
             return
         }
         guard let newRules = compilation.ruleSet else {
+            metrics.reloadSucceeded = false
             let text = compilation.renderedDiagnostics()
             journal.log(
                 .rulesRejected, .error,
@@ -340,6 +350,7 @@ public final class Daemon {
             return
         }
         rules = newRules
+        metrics.reloadSucceeded = true
         let actions = engine.reload(newRules, now: WallClock.now())
         batch = StoreBatch()
         batch.setMeta("timezone", newRules.settings.zone.identifier)

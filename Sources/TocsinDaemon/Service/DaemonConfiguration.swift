@@ -27,6 +27,11 @@ public struct DaemonConfiguration: Sendable {
     /// to `failed/`.
     public var spoolGrace: RuleDuration = .seconds(60)
 
+    /// `--metrics-file PATH`: the Prometheus text file rewritten every `metricsInterval`.
+    public var metricsFile: String?
+    /// How often the metrics file is rewritten.
+    public var metricsInterval: RuleDuration = .seconds(15)
+
     /// Creates a configuration from paths, with default limits.
     public init(paths: TocsinPaths) { self.paths = paths }
 }
