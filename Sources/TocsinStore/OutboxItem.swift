@@ -43,7 +43,7 @@ public struct OutboxItem: Sendable {
     /// Renders a message for its channel with the rules' `mail-from` and time zone.
     public static func rendering(_ message: OutboundMessage, settings: RuleSettings) -> OutboxItem {
         let content: [UInt8]
-        if let mail = message.mail(from: settings.mailFrom, zone: settings.zone) {
+        if let mail = message.mail(from: settings.mailFrom, zone: settings.zone, site: settings.site) {
             content = Array(mail.rendered().utf8)
         } else {
             content = Array(message.plainText.utf8)

@@ -62,11 +62,12 @@ public struct OutboundMessage: Hashable, Sendable {
     }
 
     /// The RFC 5322 message for a `mail` contact.
-    public func mail(from: String, zone: Zone) -> MailMessage? {
+    public func mail(from: String, zone: Zone, site: String? = nil) -> MailMessage? {
         guard case .mail(let addresses) = channel else { return nil }
         var headers: [(String, String)] = [("Contact", contact.rawValue), ("Step", step)]
         if let incident { headers.insert(("Incident", incident.description), at: 0) }
         if let rule { headers.append(("Rule", rule.rawValue)) }
+        if let site { headers.append(("Site", site)) }
         return MailMessage(
             from: from, to: addresses, date: created, dateOffsetSeconds: zone.offset(at: created), subject: subject,
             messageID: messageID, inReplyTo: inReplyTo, body: body, tocsinHeaders: headers)

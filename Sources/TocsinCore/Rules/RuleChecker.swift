@@ -72,6 +72,12 @@ struct RuleChecker {
                 } else {
                     error(badDuration(value), line.value)
                 }
+            case "site":
+                if !value.isEmpty, value.utf8.count <= 64, value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }) {
+                    settings.site = value
+                } else {
+                    error("site is a word of letters, digits, '-', '_' and '.' (at most 64), e.g. BJ-001, got '\(value)'", line.value)
+                }
             case "keep-history":
                 if let duration = RuleDuration(parsing: value), duration >= .days(1) {
                     settings.keepHistory = duration

@@ -1,7 +1,7 @@
 /// The settings of `set` lines.
 public struct RuleSettings: Hashable, Sendable {
     /// The known keys, for "did you mean".
-    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history"]
+    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history", "site"]
 
     /// `From:` of every mail.
     public var mailFrom: String = "Tocsin <tocsin@localhost>"
@@ -13,6 +13,10 @@ public struct RuleSettings: Hashable, Sendable {
     /// and messages; then tocsind deletes it. Default three years: a branch's fault records
     /// are looked up for years, and three years at 1,000 a day stay fast to read.
     public var keepHistory: RuleDuration = RuleSettings.defaultKeepHistory
+    /// `set site BJ-001`: the branch's name, on every journal entry (`TOCSIN_SITE`) and
+    /// every mail (`X-Tocsin-Site`), so a head office collecting branches' journals can tell
+    /// them apart.
+    public var site: String?
     /// The default of `keep-history`: 1,095 days.
     public static let defaultKeepHistory: RuleDuration = .days(1_095)
 

@@ -22,6 +22,8 @@ public final class Journal: @unchecked Sendable {
     /// Entries waiting for the sending thread (nil: entries are sent by the caller).
     private var pending: [JournalEntry]?
     private let lock = Lock()
+    /// `set site`: added to every entry as `TOCSIN_SITE` (guarded by `lock`).
+    private var site: String?
     private var stopping = false
     private var thread = pthread_t()
     /// Entries that may wait before `write` waits for the thread (journald stuck).
@@ -59,6 +61,9 @@ public final class Journal: @unchecked Sendable {
         if started { pthread_join(thread, nil) }
     }
 
+    /// Sets the site every later entry carries as `TOCSIN_SITE` (nil: none).
+    public func setSite(_ site: String?) { lock.withLock { self.site = site } }
+
     /// Writes one entry (queues it, once `startSending` was called).
     public func write(_ entry: JournalEntry) {
         let queued = lock.withLock {
@@ -91,6 +96,8 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func deliver(_ entry: JournalEntry) {
+        var entry = entry
+        if let site = lock.withLock({ self.site }) { entry.fields.append(("TOCSIN_SITE", site)) }
         if let sink { return sink(entry) }
         if useJournal, send(entry) >= 0 { return }
         var line = "<\(entry.priority.rawValue)>" + entry.message.replacingNewlines()

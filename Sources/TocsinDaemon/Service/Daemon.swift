@@ -96,6 +96,7 @@ public final class Daemon {
             throw StartupError(description: "the rules in \(paths.rules) have errors; not starting", diagnostics: text)
         }
         rules = ruleSet
+        journal.setSite(ruleSet.settings.site)
         for warning in compilation.diagnostics where warning.severity == .warning {
             journal.log(.rulesLoaded, .warning, warning.headline, [("TOCSIN_RULES", paths.rules)])
         }
@@ -350,6 +351,7 @@ public final class Daemon {
             return
         }
         rules = newRules
+        journal.setSite(newRules.settings.site)
         metrics.reloadSucceeded = true
         let actions = engine.reload(newRules, now: WallClock.now())
         batch = StoreBatch()
