@@ -1,7 +1,8 @@
 # Tocsin — build, test, run, install.
 #   make test     install what is missing, build (warnings are errors), run every test
 #   make run      build and start tocsind in the foreground on ./.run (see README)
-#   make install  install binaries, units and rules (PREFIX, DESTDIR)
+#   make install  install binaries, units, rules, man pages and completion (PREFIX, DESTDIR)
+#   make man      man pages and bash completion into .build/man
 #   make bench    release build against a load generator and Alertmanager (docs/performance.md)
 
 SWIFT      ?= swift
@@ -11,7 +12,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
 
-.PHONY: all build release test run install torture fuzz bench deps test-deps clean
+.PHONY: all build release test run install torture fuzz bench deps test-deps clean man
 
 all: build
 
@@ -31,6 +32,17 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	python3 scripts/torture.py --cycles 15 --max-run 0.6
+	$(MAKE) man MAN_CONFIGURATION=debug
+	scripts/check-docs.sh
+
+# Man pages tocsind(8) and tocsinctl(8), generated from the argument parsers' help by
+# swift-argument-parser's manual plugin, and bash completion for tocsinctl, into .build/man.
+MAN_CONFIGURATION ?= release
+man:
+	$(SWIFT) package plugin generate-manual --configuration $(MAN_CONFIGURATION) --section 8 >/dev/null
+	@mkdir -p .build/man
+	cp .build/plugins/GenerateManual/outputs/tocsind/tocsind.8 .build/plugins/GenerateManual/outputs/tocsinctl/tocsinctl.8 .build/man/
+	.build/$(MAN_CONFIGURATION)/tocsinctl --generate-completion-script bash > .build/man/tocsinctl.bash
 
 # libFuzzer on the event parser, the rule compiler and the mail renderer (FUZZ_SECONDS each).
 fuzz:
@@ -71,7 +83,7 @@ run: build
 # Rules an ops person already has are never overwritten: a changed shipped file is put
 # beside it as NAME.rules.dist (which tocsind does not read).
 CATALOGDIR ?= /usr/lib/systemd/catalog
-install: release
+install: release man
 	install -D -m 0755 .build/release/tocsind $(DESTDIR)$(PREFIX)/bin/tocsind
 	install -D -m 0755 .build/release/tocsinctl $(DESTDIR)$(PREFIX)/bin/tocsinctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)/usr/lib/tmpfiles.d $(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)$(CATALOGDIR)
@@ -81,6 +93,9 @@ install: release
 	install -m 0644 systemd/tocsin.sysusers $(DESTDIR)/usr/lib/sysusers.d/tocsin.conf
 	install -m 0644 systemd/tocsind.catalog $(DESTDIR)$(CATALOGDIR)/tocsind.catalog
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/tocsin/README.md
+	install -D -m 0644 .build/man/tocsind.8 $(DESTDIR)$(PREFIX)/share/man/man8/tocsind.8
+	install -D -m 0644 .build/man/tocsinctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tocsinctl.8
+	install -D -m 0644 .build/man/tocsinctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tocsinctl
 	install -d $(DESTDIR)$(SYSCONFDIR)/tocsin/rules/drills
 	@for f in rules/*.rules rules/drills/*.drill; do \
 		dest=$(DESTDIR)$(SYSCONFDIR)/tocsin/$$f; \
