@@ -95,6 +95,7 @@ install: release man
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/tocsin/README.md
 	install -D -m 0644 .build/man/tocsind.8 $(DESTDIR)$(PREFIX)/share/man/man8/tocsind.8
 	install -D -m 0644 .build/man/tocsinctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/tocsinctl.8
+	install -D -m 0644 docs/tocsin.rules.5 $(DESTDIR)$(PREFIX)/share/man/man5/tocsin.rules.5
 	install -D -m 0644 .build/man/tocsinctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tocsinctl
 	install -d $(DESTDIR)$(SYSCONFDIR)/tocsin/rules/drills
 	@for f in rules/*.rules rules/drills/*.drill; do \
