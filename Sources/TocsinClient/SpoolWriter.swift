@@ -15,9 +15,7 @@ public enum SpoolWriter {
         let tmp = spool + "/tmp/" + name
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw SystemError("cannot create", path: tmp) }
-        var data = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let n = data.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard n == data.count, fsync(fd) == 0 else {
+        guard FileIO.writeAll(fd, Array((lines.joined(separator: "\n") + "\n").utf8)), fsync(fd) == 0 else {
             let error = SystemError("cannot write", path: tmp)
             close(fd)
             unlink(tmp)

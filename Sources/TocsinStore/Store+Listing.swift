@@ -78,21 +78,17 @@ extension Store {
             count += 1
             return body(incident) && count < limit
         }
+        /// Every row of one ordered query, until `body` or the limit says stop.
+        func stream(_ condition: String, _ values: [SQLValue] = []) throws(StoreError) -> (count: Int, olderLeftOut: Bool) {
+            let s = try db.statement("SELECT \(IncidentRow.columns) \(condition) ORDER BY number DESC")
+            s.bind(values)
+            while try s.step() { if !give(IncidentRow(from: s)) { break } }
+            return (count, false)
+        }
         switch selection {
-        case .all:
-            let s = try db.statement("SELECT \(IncidentRow.columns) ORDER BY number DESC")
-            while try s.step() { if !give(IncidentRow(from: s)) { break } }
-            return (count, false)
-        case .openOnly:
-            let s = try db.statement("SELECT \(IncidentRow.columns) WHERE number IN (\(Store.openNumbers)) ORDER BY number DESC")
-            while try s.step() { if !give(IncidentRow(from: s)) { break } }
-            return (count, false)
-        case .openedSince(let since):
-            let first = try firstNumber(openedAtOrAfter: since)
-            let s = try db.statement("SELECT \(IncidentRow.columns) WHERE number >= ? ORDER BY number DESC")
-            s.bind([.int(first)])
-            while try s.step() { if !give(IncidentRow(from: s)) { break } }
-            return (count, false)
+        case .all: return try stream("")
+        case .openOnly: return try stream("WHERE number IN (\(Store.openNumbers))")
+        case .openedSince(let since): return try stream("WHERE number >= ?", [.int(try firstNumber(openedAtOrAfter: since))])
         case .openAndNewest(let newest):
             // Two streams by number, merged: the open ones, and the newest of all.
             let open = try db.statement("SELECT \(IncidentRow.columns) WHERE number IN (\(Store.openNumbers)) ORDER BY number DESC")

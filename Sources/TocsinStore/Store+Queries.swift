@@ -110,12 +110,6 @@ extension Store {
     }
 
     /// Incidents that began in [since, until), oldest first (the fault record).
-    public func incidents(beganFrom since: Timestamp?, until: Timestamp?) throws(StoreError) -> [IncidentRow] {
-        var rows: [IncidentRow] = []
-        try forEachIncident(beganFrom: since, until: until) { rows.append($0) }
-        return rows
-    }
-
     /// Streams the incidents that began in [since, until) to `body`, by when they began, in
     /// constant memory here (SQLite's sorter spills to a temporary file past its cache):
     /// `tocsinctl export` of any span.

@@ -10,10 +10,7 @@ struct CalendarCommand: ParsableCommand {
         subcommands: [CalendarShowCommand.self, CalendarImportCommand.self], defaultSubcommand: CalendarShowCommand.self)
 
     /// Today's date in `zone`.
-    static func today(_ zone: Zone) -> CivilDate {
-        let local = zone.local(WallClock.now())
-        return CivilDate(year: local.year, month: local.month, day: local.day) ?? CivilDate(dayNumber: 0)
-    }
+    static func today(_ zone: Zone) -> CivilDate { zone.date(of: WallClock.now()) }
 
 }
 

@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
         let zone = store.displayZone()
         func parse(_ text: String?, endOfDay: Bool, option: String) -> Timestamp? {
             guard let text else { return nil }
-            guard let instant = DateArgument.parse(text, zone: zone, endOfDay: endOfDay) else {
+            guard let instant = DateArgument.parse(text, zone: zone, nextDay: endOfDay) else {
                 Output.fail("\(option): '\(text)' is not a date (YYYY-MM-DD or RFC 3339)", status: 2)
             }
             return instant

@@ -45,7 +45,7 @@ struct ListCommand: ParsableCommand {
         } else if all {
             selection = .all
         } else if let since {
-            guard let instant = DateArgument.parse(since, zone: zone, endOfDay: false) else {
+            guard let instant = DateArgument.parse(since, zone: zone) else {
                 Output.fail("--since: '\(since)' is not a date (YYYY-MM-DD or RFC 3339)", status: 2)
             }
             selection = .openedSince(instant)
@@ -113,16 +113,17 @@ struct StreamingTable {
     }
 }
 
-/// Dates given on the command line: `YYYY-MM-DD` (local midnight, or the next one with
-/// `endOfDay`) or RFC 3339.
+/// Times given on the command line: RFC 3339, `YYYY-MM-DD HH:MM`, or `YYYY-MM-DD` (at
+/// `dayTime`, on the next day with `nextDay`: the end of the day for `--until`), local times
+/// in `zone`.
 enum DateArgument {
-    static func parse(_ text: String, zone: Zone, endOfDay: Bool) -> Timestamp? {
+    static func parse(_ text: String, zone: Zone, dayTime: TimeOfDay = TimeOfDay(hour: 0, minute: 0)!, nextDay: Bool = false) -> Timestamp? {
         if let t = RFC3339.parse(text) { return t }
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10 else { return nil }
-        let days = RFC3339.daysFromCivil(year: parts[0], month: parts[1], day: parts[2]) + (endOfDay ? 1 : 0)
-        let midnight = Timestamp(seconds: Int64(days) * 86_400)
-        return midnight - .seconds(Int64(zone.offset(at: midnight)))
+        let parts = text.split(separator: " ")
+        guard (1...2).contains(parts.count), let date = CivilDate(parsing: String(parts[0])) else { return nil }
+        let time = parts.count == 2 ? TimeOfDay(parsing: String(parts[1])) : dayTime
+        guard let time else { return nil }
+        return zone.earliestInstant(days: date.dayNumber + (nextDay ? 1 : 0), time: time)
     }
 }
 

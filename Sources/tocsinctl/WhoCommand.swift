@@ -23,7 +23,7 @@ struct WhoCommand: ParsableCommand {
         let zone = ruleSet.settings.zone
         let instant: Timestamp
         if let at {
-            guard let parsed = WhoCommand.instant(at, zone: zone) else {
+            guard let parsed = DateArgument.parse(at, zone: zone, dayTime: TimeOfDay(hour: 12, minute: 0)!) else {
                 Output.fail("--at: '\(at)' is not a time (RFC 3339, YYYY-MM-DD HH:MM or YYYY-MM-DD)", status: 2)
             }
             instant = parsed
@@ -47,15 +47,5 @@ struct WhoCommand: ParsableCommand {
                 + zone.shortString(duty.from) + " – " + zone.shortString(duty.until) + "\n"
         }
         Output.out(out)
-    }
-
-    /// RFC 3339, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (noon) in `zone`.
-    static func instant(_ text: String, zone: Zone) -> Timestamp? {
-        if let t = RFC3339.parse(text) { return t }
-        let parts = text.split(separator: " ")
-        guard let date = parts.first.flatMap({ CivilDate(parsing: String($0)) }) else { return nil }
-        let time = parts.count == 2 ? TimeOfDay(parsing: String(parts[1])) : TimeOfDay(hour: 12, minute: 0)
-        guard parts.count <= 2, let time else { return nil }
-        return zone.earliestInstant(days: date.dayNumber, time: time)
     }
 }

@@ -60,31 +60,22 @@ struct TocsindCommand: ParsableCommand {
         paths.sendmail = sendmail ?? paths.sendmail
         paths.mailDrop = mailDrop ?? paths.mailDrop
         var configuration = DaemonConfiguration(paths: paths)
-        if let text = giveUpAfter ?? environment["TOCSIN_GIVE_UP_AFTER"] {
-            guard let duration = RuleDuration(parsing: text) else { throw ValidationError("--give-up-after: bad duration '\(text)' (e.g. 30m, 24h)") }
-            configuration.giveUpAfter = duration
-        }
-        if let text = firstRetry ?? environment["TOCSIN_FIRST_RETRY"] {
-            guard let duration = RuleDuration(parsing: text), duration.milliseconds > 0 else {
-                throw ValidationError("--first-retry: bad duration '\(text)' (e.g. 5s)")
+        /// `--NAME` (or its environment variable) as a duration of at least `minimum`.
+        func duration(_ text: String?, _ option: String, _ variable: String, minimum: Int64 = 0, hint: String) throws -> RuleDuration? {
+            guard let text = text ?? environment[variable] else { return nil }
+            guard let duration = RuleDuration(parsing: text), duration.milliseconds >= minimum else {
+                throw ValidationError("--\(option): bad duration '\(text)' (\(hint))")
             }
-            configuration.firstRetry = duration
+            return duration
         }
-        if let text = deliveryTimeout ?? environment["TOCSIN_DELIVERY_TIMEOUT"] {
-            guard let duration = RuleDuration(parsing: text), duration.milliseconds > 0 else {
-                throw ValidationError("--delivery-timeout: bad duration '\(text)' (e.g. 30s)")
-            }
-            configuration.deliveryTimeout = duration
+        if let d = try duration(giveUpAfter, "give-up-after", "TOCSIN_GIVE_UP_AFTER", hint: "e.g. 30m, 24h") { configuration.giveUpAfter = d }
+        if let d = try duration(firstRetry, "first-retry", "TOCSIN_FIRST_RETRY", minimum: 1, hint: "e.g. 5s") { configuration.firstRetry = d }
+        if let d = try duration(deliveryTimeout, "delivery-timeout", "TOCSIN_DELIVERY_TIMEOUT", minimum: 1, hint: "e.g. 30s") {
+            configuration.deliveryTimeout = d
         }
-        if let text = spoolGrace ?? environment["TOCSIN_SPOOL_GRACE"] {
-            guard let duration = RuleDuration(parsing: text) else { throw ValidationError("--spool-grace: bad duration '\(text)' (e.g. 60s)") }
-            configuration.spoolGrace = duration
-        }
-        if let text = rescanInterval ?? environment["TOCSIN_RESCAN_INTERVAL"] {
-            guard let duration = RuleDuration(parsing: text), duration.milliseconds >= 1000 else {
-                throw ValidationError("--rescan-interval: bad duration '\(text)' (1s or more, e.g. 30s)")
-            }
-            configuration.rescanInterval = duration
+        if let d = try duration(spoolGrace, "spool-grace", "TOCSIN_SPOOL_GRACE", hint: "e.g. 60s") { configuration.spoolGrace = d }
+        if let d = try duration(rescanInterval, "rescan-interval", "TOCSIN_RESCAN_INTERVAL", minimum: 1000, hint: "1s or more, e.g. 30s") {
+            configuration.rescanInterval = d
         }
         configuration.metricsFile = metricsFile ?? environment["TOCSIN_METRICS_FILE"]
         let journal = Journal()

@@ -136,7 +136,8 @@ struct StoreMigrationTests {
             try store.save(incident, fieldsText: number.isMultiple(of: 2) ? fields.logfmt : nil)
         }
         try store.commit()
-        let record = try store.incidents(beganFrom: Timestamp(milliseconds: 1_000), until: Timestamp(milliseconds: 9_000))
+        var record: [IncidentRow] = []
+        try store.forEachIncident(beganFrom: Timestamp(milliseconds: 1_000), until: Timestamp(milliseconds: 9_000)) { record.append($0) }
         #expect(record.map(\.id) == ["f2", "f4", "f1"])
         #expect(record.map(\.summary) == ["核心系统中断 2", "核心系统中断 4", "核心系统中断 1"])
     }

@@ -45,7 +45,8 @@ struct StoreProgressTests {
         var listed: [IncidentRow] = []
         try store.forEachIncident(.openOnly) { listed.append($0); return true }
         #expect(listed.map(\.id) == ["atm-1"])
-        let exported = try store.incidents(beganFrom: Timestamp(milliseconds: 0), until: Timestamp(milliseconds: 10_000))
+        var exported: [IncidentRow] = []
+        try store.forEachIncident(beganFrom: Timestamp(milliseconds: 0), until: Timestamp(milliseconds: 10_000)) { exported.append($0) }
         #expect(exported.map(\.summary) == ["网点1断网"])
 
         let reopened = try Store(directory: dir.path)

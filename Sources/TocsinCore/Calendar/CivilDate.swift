@@ -1,3 +1,5 @@
+import Foundation
+
 /// A day of the proleptic Gregorian calendar, as rule files write it: `2026-10-01`.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01.
@@ -42,8 +44,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// 0 = Sunday … 6 = Saturday.
     public var weekday: Int { ((dayNumber % 7) + 11) % 7 }
 
+    /// The weekdays as rule files write them, Sunday first (`weekday` indexes them).
+    public static let weekdayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
     /// `Mon`, `Tue`, … for the weekday.
-    public var weekdayName: String { ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][weekday] }
+    public var weekdayName: String { CivilDate.weekdayNames[weekday].capitalized }
 
     /// The next day.
     public var next: CivilDate { CivilDate(dayNumber: dayNumber + 1) }
@@ -57,4 +62,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Orders dates.
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
+}
+
+extension Zone {
+    /// The local date of `t` in this zone.
+    public func date(of t: Timestamp) -> CivilDate {
+        let local = self.local(t)
+        return CivilDate(dayNumber: RFC3339.daysFromCivil(year: local.year, month: local.month, day: local.day))
+    }
 }

@@ -32,7 +32,7 @@ public struct Roster: Hashable, Sendable {
     /// Who is on duty at `instant`, and that duty day's first instant and the next's.
     public func duty(at instant: Timestamp, zone: Zone, calendar: WorkingCalendar) -> (member: ContactName, from: Timestamp, until: Timestamp) {
         let local = zone.local(instant)
-        var day = CivilDate(year: local.year, month: local.month, day: local.day) ?? CivilDate(dayNumber: 0)
+        var day = zone.date(of: instant)
         if local.hour * 60 + local.minute < handoff { day = CivilDate(dayNumber: day.dayNumber - 1) }
         let time = TimeOfDay(hour: handoff / 60, minute: handoff % 60) ?? TimeOfDay(hour: 0, minute: 0)!
         let from = zone.earliestInstant(days: day.dayNumber, time: time) ?? instant

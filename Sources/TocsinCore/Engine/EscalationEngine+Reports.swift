@@ -8,9 +8,7 @@ extension EscalationEngine {
             var due = zone.nextOccurrence(of: report.time, after: last)
             // `on workdays`: the next occurrence on a working day (at most a long holiday away).
             var tries = 0
-            while report.onWorkdaysOnly, tries < 60 {
-                let local = zone.local(due)
-                guard let date = CivilDate(year: local.year, month: local.month, day: local.day), !rules.calendar.isWorkingDay(date) else { break }
+            while report.onWorkdaysOnly, tries < 60, !rules.calendar.isWorkingDay(zone.date(of: due)) {
                 due = zone.nextOccurrence(of: report.time, after: due)
                 tries += 1
             }
@@ -32,8 +30,7 @@ extension EscalationEngine {
             let tomorrow = roster.duty(at: today.until, zone: zone, calendar: rules.calendar)
             return (roster: roster.name.rawValue, today: today.member.rawValue, tomorrow: tomorrow.member.rawValue)
         }
-        let local = zone.local(now)
-        let missing = CivilDate(year: local.year, month: local.month, day: local.day).map { rules.calendar.yearsMissing(today: $0) } ?? []
+        let missing = rules.calendar.yearsMissing(today: zone.date(of: now))
         for name in onDuty(report.contacts, at: now) {
             guard let contact = rules.contacts[name] else { continue }
             actions.append(

@@ -3,7 +3,7 @@ import Foundation
 /// `workhours`, `holiday` and `workday` (SPEC §12), with their diagnostics: a day spec or a
 /// date that does not exist, hours out of order, ranges that overlap, a day given twice.
 extension RuleChecker {
-    static let weekdayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+    static let weekdayNames = CivilDate.weekdayNames
 
     mutating func checkCalendar(_ syntax: RuleFileSyntax) -> WorkingCalendar {
         var calendar = WorkingCalendar()

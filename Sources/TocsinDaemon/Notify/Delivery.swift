@@ -81,19 +81,7 @@ struct DeliveryMethod: Sendable {
         let tmp = directory + "/tmp/" + unique
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return "cannot create \(tmp): \(String(cString: strerror(errno)))" }
-        var offset = 0
-        while offset < job.content.count {
-            let n = job.content[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                let error = String(cString: strerror(errno))
-                close(fd)
-                unlink(tmp)
-                return "cannot write \(tmp): \(error)"
-            }
-            offset += n
-        }
-        guard fsync(fd) == 0 else {
+        guard FileIO.writeAll(fd, job.content), fsync(fd) == 0 else {
             let error = String(cString: strerror(errno))
             close(fd)
             unlink(tmp)

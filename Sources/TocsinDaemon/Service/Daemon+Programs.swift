@@ -33,9 +33,7 @@ extension Daemon {
     /// At start and reload: a warning for the current year, and from 1 December the next,
     /// when the rules have no holiday lines for it (it would count as weekdays only).
     func warnAboutMissingHolidays(_ rules: RuleSet) {
-        let local = rules.settings.zone.local(WallClock.now())
-        guard let today = CivilDate(year: local.year, month: local.month, day: local.day) else { return }
-        for year in rules.calendar.yearsMissing(today: today) {
+        for year in rules.calendar.yearsMissing(today: rules.settings.zone.date(of: WallClock.now())) {
             journal.log(
                 .rulesLoaded, .warning,
                 "the rules in \(configuration.paths.rules) have no holiday lines for \(year): it counts as weekdays only, without its public holidays and makeup workdays; add them once the State Council's notice for \(year) is out",

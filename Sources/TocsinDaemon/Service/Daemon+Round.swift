@@ -126,7 +126,7 @@ extension Daemon {
 
     /// Moves a bad spool file to `failed/`, and says so only once it is there.
     private func failSpoolFile(_ name: String, reason: String) {
-        metrics.rejected["spool", default: 0] += 1
+        metrics.rejected.spool += 1
         let fields = [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", reason)]
         switch spool.fail(name, reason: reason) {
         case .success(let failedName):
@@ -225,13 +225,13 @@ extension Daemon {
             let logfmt = accepted(event, receipt, source: source, now: now, effects: &effects)
             apply(actions, now: now, source: source, event: (event, logfmt), effects: &effects)
             effects.replies.append((line.connection, Daemon.okReply(receipt)))
-            metrics.received["socket", default: 0] += 1
+            metrics.received.socket += 1
         }
     }
 
     private func reject(_ reason: String, source: EventSource, connection: UInt64, effects: inout RoundEffects) {
         effects.replies.append((connection, Daemon.errorReply(reason)))
-        metrics.rejected["socket", default: 0] += 1
+        metrics.rejected.socket += 1
         var fields: [(String, String)] = [("TOCSIN_SOURCE", source.name), ("TOCSIN_REASON", reason)]
         if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
         if let pid = source.pid { fields.append(("TOCSIN_PEER_PID", String(pid))) }
@@ -323,7 +323,7 @@ extension Daemon {
         }
         batch.recordSpoolFile(name: name, digest: file.digest, at: now)
         effects.spoolApplied.append(name)
-        metrics.received["spool", default: 0] += events.count
+        metrics.received.spool += events.count
     }
 
     /// Checks, without changing anything, that every ack/resolve/note of a file has an open
@@ -356,7 +356,7 @@ extension Daemon {
         for outcome in outcomes {
             switch outcome {
             case .sent(let item):
-                metrics.sent[item.message.channel.metricsLabel, default: 0] += 1
+                metrics.sent[item.message.channel] += 1
                 batch.markSent(item.message.messageID, at: now, attempts: item.attempts)
                 batch.appendTimeline(incident: item.message.incident, at: now, what: "sent", detail: "\(item.message.contact) \(item.message.step) <\(item.message.messageID)>")
                 note(.notificationSent, .info, "notified \(item.message.contact): \(item.message.subject)", fields: messageFields(item, sent: true), into: &effects)
@@ -365,7 +365,7 @@ extension Daemon {
                 note(.notificationFailed, .warning, "notifying \(item.message.contact) failed (attempt \(item.attempts), will retry): \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
             case .failed(let item):
                 failedCount += 1
-                metrics.failed[item.message.channel.metricsLabel, default: 0] += 1
+                metrics.failed[item.message.channel] += 1
                 batch.markAttempt(item.message.messageID, attempts: item.attempts, error: item.lastError ?? "-", nextAttempt: nil)
                 batch.appendTimeline(incident: item.message.incident, at: now, what: "failed", detail: "\(item.message.contact): \(item.lastError ?? "-")")
                 note(.notificationFailed, .error, "gave up notifying \(item.message.contact) after \(item.attempts) attempts: \(item.lastError ?? "-")", fields: messageFields(item), into: &effects)
@@ -386,15 +386,5 @@ extension Daemon {
         fields.append(("TOCSIN_ATTEMPTS", String(item.attempts)))
         if !sent, let error = item.lastError { fields.append(("TOCSIN_ERROR", error)) }
         return fields
-    }
-}
-
-extension Contact.Channel {
-    /// `mail` or `exec`, the `channel` label of the metrics.
-    var metricsLabel: String {
-        switch self {
-        case .mail: "mail"
-        case .exec: "exec"
-        }
     }
 }

@@ -16,6 +16,8 @@ extension Daemon {
     /// a bare word for a line (an event is `key=value` pairs or a JSON object), so the word
     /// cannot be mistaken for one.
     static func isStatusQuery(_ bytes: [UInt8]) -> Bool {
+        // An event line is longer or starts otherwise: one comparison on the ingest path.
+        guard bytes.count <= 16, bytes.first == UInt8(ascii: "s") else { return false }
         var line = bytes[...]
         while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = line.dropLast() }
         return line.elementsEqual("status".utf8)

@@ -8,12 +8,38 @@ import TocsinSystem
 /// The daemon's counters and gauges for `--metrics-file` (SPEC §20), in the Prometheus text
 /// format for node_exporter's textfile collector. Names follow Prometheus's conventions
 /// (`_total` for counters, labels for source and channel); no incident id is ever a label.
+///
+/// The counters are plain integers, one per source or channel: they are bumped once per
+/// event on the ingest path, where a keyed table would hash a string each time.
 struct Metrics {
-    var received: [String: Int] = ["socket": 0, "spool": 0]
-    var rejected: [String: Int] = ["socket": 0, "spool": 0]
+    /// A counter per source of events.
+    struct BySource {
+        var socket = 0
+        var spool = 0
+        var samples: [(String, Int)] { [("{source=\"socket\"}", socket), ("{source=\"spool\"}", spool)] }
+    }
+
+    /// A counter per notification channel.
+    struct ByChannel {
+        var mail = 0
+        var exec = 0
+        subscript(_ channel: Contact.Channel) -> Int {
+            get {
+                if case .mail = channel { return mail }
+                return exec
+            }
+            set {
+                if case .mail = channel { mail = newValue } else { exec = newValue }
+            }
+        }
+        var samples: [(String, Int)] { [("{channel=\"exec\"}", exec), ("{channel=\"mail\"}", mail)] }
+    }
+
+    var received = BySource()
+    var rejected = BySource()
     var stepsFired = 0
-    var sent: [String: Int] = ["mail": 0, "exec": 0]
-    var failed: [String: Int] = ["mail": 0, "exec": 0]
+    var sent = ByChannel()
+    var failed = ByChannel()
     var reloadSucceeded = true
 
     /// The text, with the gauges read now.
@@ -23,15 +49,12 @@ struct Metrics {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for (labels, value) in samples { out += name + labels + " \(value)\n" }
         }
-        func by(_ label: String, _ values: [String: Int]) -> [(String, Int)] {
-            values.sorted { $0.key < $1.key }.map { ("{\(label)=\"\($0.key)\"}", $0.value) }
-        }
-        family("tocsin_events_received_total", "counter", "Events accepted and stored, by where they came from.", by("source", received))
-        family("tocsin_events_rejected_total", "counter", "Event lines (socket) and spool files refused, by where they came from.", by("source", rejected))
+        family("tocsin_events_received_total", "counter", "Events accepted and stored, by where they came from.", received.samples)
+        family("tocsin_events_rejected_total", "counter", "Event lines (socket) and spool files refused, by where they came from.", rejected.samples)
         family("tocsin_incidents", "gauge", "Incidents not resolved, by state.", [("{state=\"open\"}", open - acked), ("{state=\"acked\"}", acked)])
         family("tocsin_steps_fired_total", "counter", "Escalation steps and repeats fired.", [("", stepsFired)])
-        family("tocsin_notifications_sent_total", "counter", "Notifications handed over, by channel.", by("channel", sent))
-        family("tocsin_notifications_failed_total", "counter", "Notifications given up on after retrying, by channel.", by("channel", failed))
+        family("tocsin_notifications_sent_total", "counter", "Notifications handed over, by channel.", sent.samples)
+        family("tocsin_notifications_failed_total", "counter", "Notifications given up on after retrying, by channel.", failed.samples)
         family("tocsin_notifications_queued", "gauge", "Notifications waiting to be sent or retried.", [("", queued)])
         family("tocsin_notifications_held", "gauge", "Notifications held by storm control.", [("", held)])
         family("tocsin_rules_last_reload_success", "gauge", "1 when the last load or reload of the rules succeeded, else 0.", [("", reloadSucceeded ? 1 : 0)])
@@ -46,18 +69,11 @@ struct Metrics {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return SystemError("cannot write the metrics file", path: temporary) }
         fchmod(fd, 0o644)  // node_exporter runs as another user
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let error = SystemError("cannot write the metrics file", path: temporary)
-                close(fd)
-                unlink(temporary)
-                return error
-            }
-            offset += n
+        guard FileIO.writeAll(fd, Array(text.utf8)) else {
+            let error = SystemError("cannot write the metrics file", path: temporary)
+            close(fd)
+            unlink(temporary)
+            return error
         }
         close(fd)
         guard rename(temporary, path) == 0 else { return SystemError("cannot move the metrics file into place at", path: path) }

@@ -145,18 +145,11 @@ final class SpoolFolders {
         let fd = openat(failedFD, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return SystemError("cannot write the note", path: root + "/failed/" + temporary) }
         fchmod(fd, 0o640)  // readable by the operators' group, whatever the umask
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let error = SystemError("cannot write the note", path: root + "/failed/" + temporary)
-                close(fd)
-                unlinkat(failedFD, temporary, 0)
-                return error
-            }
-            offset += n
+        guard FileIO.writeAll(fd, Array(text.utf8)) else {
+            let error = SystemError("cannot write the note", path: root + "/failed/" + temporary)
+            close(fd)
+            unlinkat(failedFD, temporary, 0)
+            return error
         }
         fsync(fd)
         close(fd)
