@@ -52,7 +52,7 @@ struct DrillCommand: ParsableCommand {
         let start = runner.startInstant(scenario, today: WallClock.now())
         let zone = ruleSet.settings.zone
         Output.out(
-            "Drill \(file) against \(rules.path), starting \(zone.shortString(start)) \(zone.identifier), running \(runner.duration(scenario))\n"
+            "Drill \(file) against \(rules.path), starting \(zone.shortString(start)) \(zone.identifier), running \(runner.duration(scenario, start: start))\n"
         )
         let lines = runner.run(scenario, start: start)
         var shown = RuleDuration.zero

@@ -13,8 +13,11 @@ struct TestCommand: ParsableCommand {
             Example:
               tocsinctl test kind=fault severity=2 summary="核心系统无法登录"
 
-            Prints the rule and each notification as +DELAY CONTACT ADDRESS. When no rule \
-            matches it says so and exits 1.
+            Prints the rule and each notification as +DELAY CONTACT ADDRESS (due TIME), the \
+            time on the incident's escalation clock: a working-time step counts only working \
+            hours and holidays' absence. --at sets when the event is received (RFC 3339, \
+            YYYY-MM-DD HH:MM or YYYY-MM-DD, in the rules' timezone; default now); an at= \
+            field sets when it began. When no rule matches it says so and exits 1.
             """)
 
     @OptionGroup var rules: RulesOption
@@ -22,9 +25,17 @@ struct TestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The event's fields.", valueName: "FIELD=VALUE"))
     var fields: [String]
 
+    @Option(help: ArgumentHelp("When the event is received (default: now).", valueName: "TIME")) var at: String?
+
     func run() throws {
         let (ruleSet, _) = rules.load()
-        let now = WallClock.now()
+        var now = WallClock.now()
+        if let at {
+            guard let parsed = DateArgument.parse(at, zone: ruleSet.settings.zone, dayTime: TimeOfDay(hour: 12, minute: 0)!) else {
+                Output.fail("--at: '\(at)' is not a time (RFC 3339, YYYY-MM-DD HH:MM or YYYY-MM-DD)", status: 2)
+            }
+            now = parsed
+        }
         let event: Event
         do {
             event = try EventParser.parse(arguments: fields, now: now)

@@ -142,3 +142,29 @@ struct WhoTests {
         ], "\(r.stdout)")
     }
 }
+
+/// `tocsinctl test --at` on a working-time step (SPEC §12): the preview's due time is the
+/// escalation clock's, across the weekend and on the makeup Saturday.
+@Suite("tocsinctl test on working-time steps (the real binary)")
+struct WorkingStepPreviewTests {
+    @Test("after 4h working: Friday 16:30 is due Monday 11:30; Saturday 2026-10-10 (调休) counts")
+    func preview() throws {
+        let dir = Binaries.temporaryDirectory("working-rules")
+        for name in ["05-workhours.rules", "06-holidays-2026.rules"] {
+            try FileManager.default.copyItem(
+                at: Binaries.repository.appendingPathComponent("rules/" + name), to: dir.appendingPathComponent(name))
+        }
+        try """
+            set timezone Asia/Shanghai
+            contact centre-manager mail c@x.example
+            rule complaint
+              match kind=complaint
+              after 4h working notify centre-manager
+            """.write(to: dir.appendingPathComponent("10-r.rules"), atomically: true, encoding: .utf8)
+        let friday = try Binaries.tocsinctl(["test", "--rules", dir.path, "kind=complaint", "--at", "2026-12-04 16:30"])
+        #expect(friday.status == 0, "\(friday.stderr)")
+        #expect(friday.stdout.contains("+4h working  centre-manager  <c@x.example>  (due 2026-12-07 11:30)"), "\(friday.stdout)")
+        let saturday = try Binaries.tocsinctl(["test", "--rules", dir.path, "kind=complaint", "--at", "2026-10-10 09:00"])
+        #expect(saturday.stdout.contains("(due 2026-10-10 14:30)"), "\(saturday.stdout)")
+    }
+}

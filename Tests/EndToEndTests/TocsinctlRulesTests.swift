@@ -70,12 +70,12 @@ struct TocsinctlRulesTests {
 
     @Test("test: level 2 fault → centre-manager at 30m, dept-head at 60m")
     func testMajor() throws {
-        let result = try Binaries.tocsinctl(["test", "--rules", "rules", "kind=fault", "severity=2"])
+        let result = try Binaries.tocsinctl(["test", "--rules", "rules", "kind=fault", "severity=2", "--at", "2026-12-04 16:30"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("""
             rule fault-major (rules/10-faults.rules:10)
-              +30m  centre-manager  <zhang.wei@branch-001.example>
-              +60m  dept-head       <li.na@branch-001.example>
+              +30m  centre-manager  <zhang.wei@branch-001.example>  (due 2026-12-04 17:00)
+              +60m  dept-head       <li.na@branch-001.example>  (due 2026-12-04 17:30)
               steps stop when the incident is resolved
 
             """))

@@ -35,19 +35,22 @@ public struct DrillRunner: Sendable {
         return zone.nextOccurrence(of: time, after: midnightBefore - .seconds(1))
     }
 
-    /// How long the drill runs: its `end`, or until the last event's slowest step (and one
-    /// storm window) has had time to fire.
-    public func duration(_ scenario: DrillScenario) -> RuleDuration {
+    /// How long the drill runs from `start`: its `end`, or until the last event's slowest
+    /// step (on the escalation clock: a working-time step lasts until its working time has
+    /// passed) and one storm window have had time to fire.
+    public func duration(_ scenario: DrillScenario, start: Timestamp) -> RuleDuration {
         if let duration = scenario.duration { return duration }
-        let last = scenario.entries.last?.offset ?? .zero
-        let longest = rules.rules.flatMap(\.steps).map(\.delay).max() ?? .zero
-        return last + longest + rules.settings.stormWindow + .minutes(1)
+        let last = start + (scenario.entries.last?.offset ?? .zero)
+        let latest = rules.rules.flatMap(\.steps).compactMap { step in
+            rules.clock.deadline(began: last, after: step.delay, working: step.working)
+        }.max() ?? last
+        return (latest - start) + rules.settings.stormWindow + .minutes(1)
     }
 
     /// Runs the drill and returns its lines in time order.
     public func run(_ scenario: DrillScenario, start: Timestamp) -> [Line] {
         var engine = EscalationEngine(rules: rules, composer: MessageComposer(idPrefix: "drill", idDomain: "drill"), now: start)
-        let end = start + duration(scenario)
+        let end = start + duration(scenario, start: start)
         var lines: [Line] = []
         var pending = scenario.entries[...]
         var now = start

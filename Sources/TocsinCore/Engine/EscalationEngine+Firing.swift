@@ -15,24 +15,24 @@ extension EscalationEngine {
     mutating func fireDue(_ incident: inout Incident, rule: Rule, now: Timestamp, into actions: inout [EngineAction]) {
         if rule.stopsOnAck && incident.state == .acked { return }
         var fired = false
-        for index in rule.firingOrder where !incident.hasFired(index) && incident.began + rule.steps[index].delay <= now {
+        for index in rule.firingOrder where !incident.hasFired(index) {
+            guard let deadline = stepDue(index, of: rule, incident), deadline <= now else { continue }
             let step = rule.steps[index]
             let firing = StepFiring(
                 index: index, repeatNumber: nil, label: String(index + 1), contacts: onDuty(step.contacts, at: now),
-                deadline: incident.began + step.delay)
+                deadline: deadline)
             incident.firedSteps |= 1 << UInt64(index)
             fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
             fired = true
         }
         if let repetition = rule.repetition, let last = rule.lastStepIndex, (0..<rule.steps.count).allSatisfy(incident.hasFired) {
-            let base = incident.began + rule.steps[last].delay
             var due = incident.repeatsSent
-            while base + repetition.interval * Int64(due + 1) <= now, due < (repetition.maxCount ?? Int.max) { due += 1 }
+            while due < (repetition.maxCount ?? Int.max), let at = repeatDue(due + 1, of: rule, incident), at <= now { due += 1 }
             if due > incident.repeatsSent {
                 incident.repeatsSent = due
                 let firing = StepFiring(
                     index: nil, repeatNumber: due, label: "repeat \(due)", contacts: onDuty(rule.steps[last].contacts, at: now),
-                    deadline: base + repetition.interval * Int64(due))
+                    deadline: repeatDue(due, of: rule, incident) ?? now)
                 fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
                 fired = true
             }
@@ -90,7 +90,7 @@ extension EscalationEngine {
             let step = rule.steps[index]
             let ack = rule.stopsOnAck ? "acknowledged" : "recovered"
             return step.contacts.map(\.rawValue).joined(separator: ", ")
-                + " at \(zone.clockString(incident.began + step.delay)) if not \(ack)"
+                + " at \(zone.clockString(stepDue(index, of: rule, incident) ?? incident.began + step.delay)) if not \(ack)"
         }
         if let repetition = rule.repetition {
             let sent = firing.repeatNumber ?? incident.repeatsSent

@@ -254,7 +254,7 @@ public struct EscalationEngine: Sendable {
         if !sameRule { incident.repeatsSent = 0 }
         var catchUp: [(Int, [ContactName])] = []
         if let rule {
-            for index in rule.firingOrder where incident.began + rule.steps[index].delay <= now {
+            for index in rule.firingOrder where isDue(index, of: rule, incident, now: now) {
                 let untold = rule.steps[index].contacts.filter { !incident.told.contains($0) }
                 incident.firedSteps |= 1 << UInt64(index)
                 if !untold.isEmpty && !(rule.stopsOnAck && incident.state == .acked) { catchUp.append((index, untold)) }
@@ -266,7 +266,7 @@ public struct EscalationEngine: Sendable {
             for (index, contacts) in catchUp {
                 let firing = StepFiring(
                     index: index, repeatNumber: nil, label: String(index + 1), contacts: contacts,
-                    deadline: incident.began + rule.steps[index].delay)
+                    deadline: stepDue(index, of: rule, incident) ?? now)
                 fire(&incident, rule: rule, firing: firing, now: now, into: &actions)
             }
             if !catchUp.isEmpty { store(incident) }
@@ -283,30 +283,32 @@ public struct EscalationEngine: Sendable {
     /// When the next step or repeat is due for this schedule state under `rules`.
     static func nextDeadline(_ incident: ScheduleState, rules: RuleSet) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
-        return nextDeadline(incident, rule: rule)
+        return nextDeadline(incident, rule: rule, clock: rules.clock)
     }
 
     /// When the next step or repeat of `rule` (the incident's) is due.
-    static func nextDeadline(_ incident: ScheduleState, rule: Rule) -> Timestamp? {
+    static func nextDeadline(_ incident: ScheduleState, rule: Rule, clock: EscalationClock) -> Timestamp? {
         guard incident.state != .resolved else { return nil }
         if rule.stopsOnAck && incident.state == .acked { return nil }
         var earliest: Timestamp?
-        for (index, step) in rule.steps.enumerated() where !incident.hasFired(index) {
-            let due = incident.began + step.delay
+        var pending = false
+        for index in rule.steps.indices where !incident.hasFired(index) {
+            pending = true
+            guard let due = stepDue(index, of: rule, incident, clock: clock) else { continue }
             if earliest == nil || due < earliest! { earliest = due }
         }
-        if let earliest { return earliest }
-        guard let repetition = rule.repetition, let last = rule.lastStepIndex else { return nil }
+        if pending { return earliest }
+        guard let repetition = rule.repetition else { return nil }
         let next = incident.repeatsSent + 1
         if let maxCount = repetition.maxCount, next > maxCount { return nil }
-        return incident.began + rule.steps[last].delay + repetition.interval * Int64(next)
+        return repeatDue(next, of: rule, incident, clock: clock)
     }
 
     /// Sets the incident's timer to its next deadline under `rule` (nil: no rule, nothing to
     /// come); a timer already set for that deadline is kept (one heap entry per incident,
     /// however often it is touched).
     mutating func schedule(_ incident: Incident, rule: Rule?) {
-        setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0) })
+        setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0, clock: rules.clock) })
     }
 
     mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {

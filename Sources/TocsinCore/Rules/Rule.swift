@@ -1,17 +1,20 @@
 /// One step of a rule: after `delay` from the incident's `at`, tell `contacts`.
 public struct Step: Hashable, Sendable {
-    /// Time after the incident began.
+    /// Time after the incident began, on the incident's escalation clock.
     public var delay: RuleDuration
+    /// `after DURATION working`: the delay counts only working time (SPEC §12).
+    public var working: Bool
     /// Who is told.
     public var contacts: [ContactName]
     /// The delay as the rule file spells it (`60m`), for display.
     public var written: String
 
     /// Creates a step.
-    public init(delay: RuleDuration, contacts: [ContactName], written: String? = nil) {
+    public init(delay: RuleDuration, contacts: [ContactName], written: String? = nil, working: Bool = false) {
         self.delay = delay
+        self.working = working
         self.contacts = contacts
-        self.written = written ?? delay.description
+        self.written = (written ?? delay.description) + (working && written == nil ? " working" : "")
     }
 }
 
@@ -69,7 +72,7 @@ public struct Rule: Hashable, Sendable {
         self.stopsOnAck = stopsOnAck
         self.stormOff = stormOff
         self.firingOrder = steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
-        var parts = steps.map { "\($0.delay.milliseconds):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
+        var parts = steps.map { "\($0.delay.milliseconds)\($0.working ? "w" : ""):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
         if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }
         parts.append(stopsOnAck ? "ack" : "resolve")
         self.scheduleDigest = parts.joined(separator: ";")

@@ -7,6 +7,8 @@ struct RuleChecker {
     var diagnostics: [Diagnostic] = []
     var contacts: [ContactName: Contact] = [:]
     var rosters: [ContactName: Roster] = [:]
+    /// The `working` words of steps, checked against the calendar once it is known.
+    var workingStepTokens: [RuleToken] = []
 
     mutating func check(_ syntax: RuleFileSyntax) -> (RuleSet, [Diagnostic]) {
         let settings = checkSettings(syntax.settings)
@@ -19,6 +21,9 @@ struct RuleChecker {
             contacts: syntax.contacts.compactMap { contacts[ContactName($0.name.text)] }.uniqued(by: \.name),
             rules: rules, reports: reports)
         set.calendar = checkCalendar(syntax)
+        if !set.clock.timeline.hasWorkingTime, let token = workingStepTokens.first {
+            error("a 'working' step never falls due: the calendar has no working hours ('workhours' lines)", token)
+        }
         set.rosters = rosters
         return (set, diagnostics)
     }
@@ -198,7 +203,7 @@ struct RuleChecker {
                 matchLines.append(line)
             }
             var steps: [Step] = []
-            var latest: (RuleDuration, RuleToken)?
+            var latest: [Bool: (RuleDuration, RuleToken)] = [:]
             for step in syntax.steps {
                 let duration = RuleDuration(parsing: step.duration.text)
                 if duration == nil { error(badDuration(step.duration.text), step.duration) }
@@ -207,13 +212,17 @@ struct RuleChecker {
                     valid = false
                     continue
                 }
-                if let (previous, token) = latest, duration < previous {
+                // Wall-time and working-time steps are ordered among their own kind only.
+                let working = step.working != nil
+                if let (previous, token) = latest[working], duration < previous {
                     warning(
                         "step 'after \(step.duration.text)' comes after a later step ('after \(token.text)'): steps fire by time, not by order",
                         step.duration)
                 }
-                if latest == nil || duration >= latest!.0 { latest = (duration, step.duration) }
-                steps.append(Step(delay: duration, contacts: names, written: step.duration.text))
+                if latest[working] == nil || duration >= latest[working]!.0 { latest[working] = (duration, step.duration) }
+                if let token = step.working { workingStepTokens.append(token) }
+                let written = step.duration.text + (working ? " working" : "")
+                steps.append(Step(delay: duration, contacts: names, written: written, working: working))
             }
             if steps.count > 64 {
                 error("rule '\(name)' has \(steps.count) steps; the limit is 64", syntax.name)

@@ -140,13 +140,16 @@ public struct RuleParser {
             guard !args.isEmpty else { return error("'match' needs at least one matcher, e.g. match kind=fault severity<=2", head) }
             currentRule?.matchLines.append((head, args))
         case "after":
+            var args = args
+            var working: RuleToken?
+            if args.count >= 2, args[1].isBare, args[1].text == "working" { working = args.remove(at: 1) }
             guard args.count >= 3, args[1].isBare, args[1].text == "notify" else {
-                if args.count >= 2, args[1].isBare, let hint = Suggestion.closest(to: args[1].text, among: ["notify"]) {
+                if args.count >= 2, args[1].isBare, let hint = Suggestion.closest(to: args[1].text, among: working == nil ? ["notify", "working"] : ["notify"]) {
                     return error("expected '\(hint)' after the duration, got '\(args[1].text)'", args[1])
                 }
-                return error("a step is written: after DURATION notify CONTACT...", head)
+                return error("a step is written: after DURATION [working] notify CONTACT...", head)
             }
-            currentRule?.steps.append(.init(keyword: head, duration: args[0], contacts: Array(args.dropFirst(2))))
+            currentRule?.steps.append(.init(keyword: head, duration: args[0], working: working, contacts: Array(args.dropFirst(2))))
         case "repeat":
             switch args.count {
             case 1:

@@ -27,7 +27,7 @@ public struct RuleSettings: Hashable, Sendable {
 /// A checked, usable policy: settings, contacts, rules in order, reports.
 public struct RuleSet: Sendable {
     /// `set` values.
-    public var settings: RuleSettings
+    public var settings: RuleSettings { didSet { if settings.zone != clock.zone { clock = EscalationClock(calendar: calendar, zone: settings.zone) } } }
     /// Contacts by name.
     public var contacts: [ContactName: Contact]
     /// Rules in file order; the first that matches takes the incident.
@@ -35,7 +35,9 @@ public struct RuleSet: Sendable {
     /// Daily reports.
     public var reports: [Report]
     /// The working calendar: hours, holidays and makeup workdays.
-    public var calendar = WorkingCalendar()
+    public var calendar = WorkingCalendar() { didSet { clock = EscalationClock(calendar: calendar, zone: settings.zone) } }
+    /// The escalation clock over `calendar` in the settings' zone (kept in step with both).
+    public private(set) var clock: EscalationClock
     /// Duty rosters by name: steps and reports notify them like contacts.
     public var rosters: [ContactName: Roster] = [:]
 
@@ -50,6 +52,7 @@ public struct RuleSet: Sendable {
     /// Creates a rule set (the checker builds these from rule files).
     public init(settings: RuleSettings = RuleSettings(), contacts: [Contact], rules: [Rule], reports: [Report] = []) {
         self.settings = settings
+        self.clock = EscalationClock(calendar: WorkingCalendar(), zone: settings.zone)
         self.contacts = Dictionary(contacts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.rules = rules
         self.reports = reports

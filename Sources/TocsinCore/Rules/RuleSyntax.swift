@@ -16,10 +16,11 @@ public struct RuleFileSyntax: Sendable {
         public var arguments: [RuleToken]
     }
 
-    /// `after DURATION notify CONTACT...`.
+    /// `after DURATION [working] notify CONTACT...`.
     public struct Step: Sendable {
         public var keyword: RuleToken
         public var duration: RuleToken
+        public var working: RuleToken? = nil
         public var contacts: [RuleToken]
     }
 

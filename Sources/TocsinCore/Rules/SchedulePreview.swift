@@ -8,15 +8,18 @@ public enum SchedulePreview {
         }
         var out = "rule \(rule.name) (\(rule.location.file):\(rule.location.line))\n"
         var rows: [(String, String, String)] = []
+        let began = event.at ?? now
         for index in rule.firingOrder {
             let step = rule.steps[index]
+            let due = rules.clock.deadline(began: began, after: step.delay, working: step.working)
+            let when = due.map { "  (due \(rules.settings.zone.shortString($0)))" } ?? "  (never: no working time ahead)"
             for name in step.contacts {
                 if rules.rosters[name] != nil {
                     // A roster: whoever is on duty when the step would fire.
-                    let member = rules.resolve(name, at: now + step.delay)
-                    rows.append(("+" + step.written, name.rawValue, "roster: \(member) on duty then, " + address(rules.contacts[member])))
+                    let member = rules.resolve(name, at: due ?? now)
+                    rows.append(("+" + step.written, name.rawValue, "roster: \(member) on duty then, " + address(rules.contacts[member]) + when))
                 } else {
-                    rows.append(("+" + step.written, name.rawValue, address(rules.contacts[name])))
+                    rows.append(("+" + step.written, name.rawValue, address(rules.contacts[name]) + when))
                 }
             }
         }
@@ -37,7 +40,8 @@ public enum SchedulePreview {
         probe.set("action", "open")
         if probe["at"] == nil { probe.set("at", String(now.seconds)) }
         if case .success(let (_, opened)) = engine.receive(probe, now: now), let first = rule.firingOrder.first {
-            let actions = opened + engine.tick(now: now + rule.steps[first].delay)
+            let firstDue = rules.clock.deadline(began: began, after: rule.steps[first].delay, working: rule.steps[first].working)
+            let actions = opened + engine.tick(now: max(now, firstDue ?? now))
             let subjects = actions.compactMap { action -> String? in
                 if case .send(let message) = action { return message.subject }
                 return nil
