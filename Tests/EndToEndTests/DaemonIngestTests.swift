@@ -124,6 +124,24 @@ struct DaemonIngestTests {
         #expect(d.mails().contains { header("Subject", in: $0)?.contains("RECOVERED") == true })
     }
 
+    @Test("set language zh-CN: the real sendmail's recovered mail says 已恢复 in its subject, Chinese labels in its body")
+    func chineseRecovered() throws {
+        let d = try DaemonProcess(rules: "set language zh-CN\n" + quickRules)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send("kind=complaint id=c-9 summary=客户投诉ATM吞卡")
+        #expect(eventually(10) { d.mails().count == 1 })
+        #expect(try d.send("action=resolve id=c-9 cause=已退卡 by=ops") == "ok incident=1 id=c-9 state=resolved")
+        #expect(eventually(5) { d.mails().count == 2 })
+        let recovered = try #require(d.mails().first { header("Message-ID", in: $0)?.contains(".recovered.") == true })
+        let parsed = try PythonEmailE2E.parse(recovered)
+        let subject = try #require(parsed["subject"] as? String)
+        #expect(subject.hasPrefix("[Tocsin #1] 已恢复（历时"), "\(subject)")
+        let body = try #require(parsed["_body"] as? String)
+        #expect(body.hasPrefix("已恢复：客户投诉ATM吞卡\n"), "\(body)")
+        #expect(body.contains("原因      已退卡\n") && body.contains("处理人    ops\n"), "\(body)")
+    }
+
     @Test("dedup: the same id is the same incident, counted")
     func dedup() throws {
         let d = try DaemonProcess(rules: quickRules)

@@ -109,7 +109,7 @@ struct ShippedPolicyTests {
         h.advance(by: .seconds(1))
         let reports = h.sent
         #expect(h.drain() == ["+8h centre-manager report", "+8h dept-head report"])
-        #expect(reports.first?.subject == "[Tocsin] Daily summary 2026-11-23: 1 opened, 1 resolved, 0 still open")
+        #expect(reports.first?.subject == "[Tocsin] 日报 2026-11-23：新增1，已恢复1，仍未恢复0")
         h.advance(by: .hours(24))
         #expect(h.drain() == ["+1d8h centre-manager report", "+1d8h dept-head report"])
     }
@@ -137,8 +137,8 @@ struct ShippedPolicyTests {
         var h = EngineHarness(rules: rules, start: RFC3339.parse("2026-12-04T16:59:00+08:00")!)
         h.advance(by: .minutes(1))
         let report = try #require(h.sent.first { $0.purpose == .report })
-        #expect(report.body.contains("On duty:\n  shift-lead: today lead-zhang, tomorrow lead-zhao\n"), "\(report.body)")
-        #expect(report.body.contains("The rules have no holiday lines for 2027"))
+        #expect(report.body.contains("值班：\n  shift-lead：今天 lead-zhang，明天 lead-zhao\n"), "\(report.body)")
+        #expect(report.body.contains("规则中没有 2027 年的节假日安排"))
     }
 
     @Test("report daily 17:00 on workdays skips the weekend and a holiday week, and goes on a makeup Saturday")

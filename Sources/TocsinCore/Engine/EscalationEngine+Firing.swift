@@ -85,18 +85,16 @@ extension EscalationEngine {
 
     func nextStepText(_ incident: Incident, rule: Rule, after firing: StepFiring) -> String? {
         let zone = rules.settings.zone
+        let words = rules.settings.language.catalog
         let pending = rule.firingOrder.filter { !incident.hasFired($0) && $0 != firing.index }
         if let index = pending.first {
-            let step = rule.steps[index]
-            let ack = rule.stopsOnAck ? "acknowledged" : "recovered"
-            return step.contacts.map(\.rawValue).joined(separator: ", ")
-                + " at \(zone.clockString(stepDue(index, of: rule, incident) ?? incident.began + step.delay)) if not \(ack)"
+            let due = stepDue(index, of: rule, incident) ?? incident.began + rule.steps[index].delay
+            return words.nextStep(rule.steps[index].contacts.map(\.rawValue), at: zone.clockString(due), untilAck: rule.stopsOnAck)
         }
         if let repetition = rule.repetition {
             let sent = firing.repeatNumber ?? incident.repeatsSent
             if let maxCount = repetition.maxCount, sent >= maxCount { return nil }
-            return "again every \(repetition.interval) until recovered"
-                + (repetition.maxCount.map { " (at most \($0) times)" } ?? "")
+            return words.nextRepeats(every: repetition.interval, max: repetition.maxCount)
         }
         return nil
     }

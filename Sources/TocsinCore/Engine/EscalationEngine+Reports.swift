@@ -37,7 +37,7 @@ extension EscalationEngine {
                 .send(
                     composer.report(
                         ledger, open: Array(listed), openCount: all.count, contact: contact, time: report.time,
-                        now: now, zone: zone, duty: duty, missingHolidayYears: missing)))
+                        now: now, zone: zone, duty: duty, missingHolidayYears: missing, language: rules.settings.language)))
         }
         ledger = DayLedger()
         return actions

@@ -194,7 +194,9 @@ public struct EscalationEngine: Sendable {
             let message =
                 messages.count == 1
                 ? single
-                : composer.digest(messages, contact: contact, group: key.group, now: now, zone: rules.settings.zone)
+                : composer.digest(
+                    messages, contact: contact, group: key.group, now: now, zone: rules.settings.zone,
+                    language: rules.settings.language)
             actions.append(.release(StormRelease(key: key, through: now, count: messages.count), message: message))
         }
         while let (report, due) = nextReportDue, due <= now {

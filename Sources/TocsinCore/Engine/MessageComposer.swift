@@ -142,10 +142,11 @@ public struct MessageComposer: Sendable {
                 incident: incident.number, rule: rule.name, step: firing.label)
         }
         let zone = rules.settings.zone
+        let words = rules.settings.language.catalog
         // The template values only when the rule has a template (a closure holding a copy of
         // the incident is not made for nothing).
         let lookup = { self.values(incident, rule: rule.name, step: firing.label, deadline: firing.deadline, now: now, zone: zone) }
-        let subject = rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now)
+        let subject = rule.subject?.render(lookup()) ?? defaultSubject(incident, delay: firing.deadline - incident.began, now: now, words: words)
         guard detail == .full else {
             // Joins a storm digest that already has its details: only the subject is read.
             return OutboundMessage(
@@ -155,18 +156,20 @@ public struct MessageComposer: Sendable {
                 inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
                 kind: incident.kind, severity: incident.severity, rule: rule.name, step: firing.label)
         }
-        let lead = rule.body?.render(lookup()) ?? (incident.summary ?? "(no summary)")
+        let lead = rule.body?.render(lookup()) ?? (incident.summary ?? words.noSummary)
         let stepsText =
-            firing.repeatNumber != nil
-            ? "rule \(rule.name), \(firing.label) (every \(rule.repetition?.interval.description ?? "-"))"
-            : "rule \(rule.name), step \(firing.label) of \(rule.steps.count), due \(zone.clockString(firing.deadline))"
-        var facts = factLines(incident, zone: zone, now: now)
-        facts.append(("Escalation", stepsText))
-        facts.append(("Told now", firing.contacts.map(\.rawValue).joined(separator: ", ")))
+            if let number = firing.repeatNumber {
+                words.repeatPlace(rule: rule.name, number: number, every: rule.repetition?.interval)
+            } else {
+                words.stepPlace(rule: rule.name, step: firing.label, of: rule.steps.count, due: zone.clockString(firing.deadline))
+            }
+        var facts = factLines(incident, zone: zone, now: now, words: words)
+        facts.append((words.labelEscalation, stepsText))
+        facts.append((words.labelToldNow, words.names(firing.contacts.map(\.rawValue))))
         let before = incident.told.filter { !firing.contacts.contains($0) }
-        if !before.isEmpty { facts.append(("Told before", before.map(\.rawValue).joined(separator: ", "))) }
-        if let next { facts.append(("Next", next)) }
-        let body = compose(lead: lead, facts: facts, incident: incident)
+        if !before.isEmpty { facts.append((words.labelToldBefore, words.names(before.map(\.rawValue)))) }
+        if let next { facts.append((words.labelNext, next)) }
+        let body = compose(lead: lead, facts: facts, incident: incident, words: words)
         return OutboundMessage(
             messageID: stepMessageID(incident.number, rule: rule.name, firing: firing, contact: contact.name),
             contact: contact.name, channel: contact.channel,
@@ -178,14 +181,15 @@ public struct MessageComposer: Sendable {
     /// The "recovered" message to someone already told.
     func recoveredMessage(_ incident: Incident, contact: Contact, rules: RuleSet, now: Timestamp) -> OutboundMessage {
         let zone = rules.settings.zone
+        let words = rules.settings.language.catalog
         let end = incident.resolvedAt ?? now
-        let subject = "[Tocsin #\(incident.number)] RECOVERED after \((end - incident.began).humanAge): " + headline(incident)
-        var facts = factLines(incident, zone: zone, now: now)
-        facts.append(("Recovered", zone.shortString(end) + " (\((end - incident.began).humanAge) after it began)"))
-        facts.append(("Cause", incident.cause ?? "-"))
-        facts.append(("By", incident.resolvedBy ?? "-"))
-        facts.append(("Told", incident.told.map(\.rawValue).joined(separator: ", ")))
-        var body = "Recovered: " + (incident.summary ?? "(no summary)") + "\n\n"
+        let subject = words.recoveredSubject(number: incident.number, after: end - incident.began, headline: headline(incident))
+        var facts = factLines(incident, zone: zone, now: now, words: words)
+        facts.append((words.labelRecovered, words.recoveredAt(zone.shortString(end), after: end - incident.began)))
+        facts.append((words.labelCause, incident.cause ?? "-"))
+        facts.append((words.labelBy, incident.resolvedBy ?? "-"))
+        facts.append((words.labelTold, words.names(incident.told.map(\.rawValue))))
+        var body = words.recoveredLead(incident.summary ?? words.noSummary) + "\n\n"
         body += table(facts)
         return OutboundMessage(
             messageID: messageID(incident.number.description, "recovered", contact.name.rawValue),
@@ -195,24 +199,20 @@ public struct MessageComposer: Sendable {
     }
 
     /// Several held messages to one contact as one digest.
-    func digest(_ messages: [OutboundMessage], contact: Contact, group: String, now: Timestamp, zone: Zone)
-        -> OutboundMessage
-    {
+    func digest(
+        _ messages: [OutboundMessage], contact: Contact, group: String, now: Timestamp, zone: Zone,
+        language: Language = .english
+    ) -> OutboundMessage {
+        let words = language.catalog
         let recovered = messages.filter { $0.purpose == .recovered }.count
-        let escalations = messages.count - recovered
-        var counts: [String] = []
-        if escalations > 0 { counts.append("\(escalations) escalation" + (escalations == 1 ? "" : "s")) }
-        if recovered > 0 { counts.append("\(recovered) recovered") }
-        let subject = "[Tocsin] \(counts.joined(separator: ", ")) for \(group) — " + messages[0].subject
-        var body = "\(messages.count) notifications for \(contact.name) were gathered (storm control) "
-        body += "and are sent together, \(zone.shortString(now)):\n\n"
+        let subject = words.digestSubject(
+            escalations: messages.count - recovered, recovered: recovered, group: group, first: messages[0].subject)
+        var body = words.digestLead(count: messages.count, contact: contact.name, at: zone.shortString(now))
         let shown = messages.prefix(MessageComposer.digestListLimit)
         for message in shown { body += "- " + HeaderText.sanitized(message.subject) + "\n" }
-        if messages.count > shown.count {
-            body += "- … and \(messages.count - shown.count) more: tocsinctl list --open\n"
-        }
+        if messages.count > shown.count { body += words.digestMore(messages.count - shown.count) }
         // The first held message has its body; later ones joined a gathering storm without.
-        body += "\nDetails of the first:\n\n" + (messages.first { !$0.body.isEmpty } ?? messages[0]).body
+        body += words.digestDetails + (messages.first { !$0.body.isEmpty } ?? messages[0]).body
         return OutboundMessage(
             messageID: messageID("digest", group, contact.name.rawValue, String(now.milliseconds)),
             contact: contact.name, channel: contact.channel, purpose: .digest, subject: subject, body: body,
@@ -222,47 +222,44 @@ public struct MessageComposer: Sendable {
     /// The daily summary.
     func report(
         _ ledger: DayLedger, open: [Incident], openCount: Int, contact: Contact, time: TimeOfDay, now: Timestamp,
-        zone: Zone, duty: [(roster: String, today: String, tomorrow: String)] = [], missingHolidayYears: [Int] = []
+        zone: Zone, duty: [(roster: String, today: String, tomorrow: String)] = [], missingHolidayYears: [Int] = [],
+        language: Language = .english
     ) -> OutboundMessage {
+        let words = language.catalog
         let day = zone.local(now).dateString
-        let subject =
-            "[Tocsin] Daily summary \(day): \(ledger.openedCount) opened, \(ledger.resolvedCount) resolved, \(openCount) still open"
-        var body = "Daily summary for \(day), \(zone.clockString(now)) (\(zone.identifier))\n\n"
-        let kinds = ledger.openedByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        body += table([
-            ("Opened", "\(ledger.openedCount)" + (kinds.isEmpty ? "" : " (\(kinds))")),
-            ("Resolved", "\(ledger.resolvedCount)"),
-            ("Escalations", "\(ledger.stepsFired) steps fired"),
-            ("Still open", "\(openCount)"),
-        ])
+        let subject = words.reportSubject(
+            day: day, opened: ledger.openedCount, resolved: ledger.resolvedCount, open: openCount)
+        var body = words.reportLead(day: day, time: zone.clockString(now), zone: zone.identifier)
+        body += table(
+            words.reportCounts(
+                opened: ledger.openedCount, byKind: ledger.openedByKind.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                resolved: ledger.resolvedCount, steps: ledger.stepsFired, open: openCount))
         if !open.isEmpty {
-            body += "\nStill open, most serious first:\n"
+            body += words.reportOpenHeading
             for incident in open {
-                body += "  #\(incident.number) \(incident.kind ?? "-") L\(incident.severity.map(String.init) ?? "-") "
-                body += "\(incident.state == .acked ? "[acked] " : "")\(incident.summary ?? incident.id) — "
-                body += "since \(zone.shortString(incident.began)) (\((now - incident.began).humanAge))\n"
+                body += "  #\(incident.number) \(words.kind(incident.kind)) \(words.shortLevel(incident.severity)) "
+                body += "\(incident.state == .acked ? words.reportAcked : "")\(incident.summary ?? incident.id) — "
+                body += words.since(zone.shortString(incident.began), age: now - incident.began) + "\n"
             }
-            if openCount > open.count { body += "  … and \(openCount - open.count) more: tocsinctl list --open\n" }
+            if openCount > open.count { body += words.andMore(openCount - open.count, command: "tocsinctl list --open") }
         }
         if !ledger.resolved.isEmpty {
-            body += "\nResolved:\n"
+            body += words.reportResolvedHeading
             for entry in ledger.resolved {
-                let took = entry.resolvedAt.map { ($0 - entry.began).humanAge } ?? "-"
-                body += "  #\(entry.incident) \(entry.kind) L\(entry.severity.map(String.init) ?? "-") \(entry.summary) — "
-                body += "recovered in \(took), cause: \(entry.cause ?? "-")\n"
+                let took = entry.resolvedAt.map { words.duration($0 - entry.began) } ?? "-"
+                body += "  #\(entry.incident) \(words.kind(entry.kind)) \(words.shortLevel(entry.severity)) \(entry.summary) — "
+                body += words.recoveredIn(took, cause: entry.cause ?? "-") + "\n"
             }
             if ledger.resolvedCount > ledger.resolved.count {
-                body += "  … and \(ledger.resolvedCount - ledger.resolved.count) more: tocsinctl export --since \(day)\n"
+                body += words.andMore(ledger.resolvedCount - ledger.resolved.count, command: "tocsinctl export --since \(day)")
             }
         }
         if !duty.isEmpty {
-            body += "\nOn duty:\n"
-            for line in duty { body += "  \(line.roster): today \(line.today), tomorrow \(line.tomorrow)\n" }
+            body += words.reportDutyHeading
+            for line in duty { body += words.duty(roster: line.roster, today: line.today, tomorrow: line.tomorrow) }
         }
-        for year in missingHolidayYears {
-            body += "\nThe rules have no holiday lines for \(year): it counts as weekdays only; add them once the State Council's notice is out.\n"
-        }
-        body += "\nThe fault record: tocsinctl export --since \(day) --csv\n"
+        for year in missingHolidayYears { body += words.missingYear(year) }
+        body += words.record(day: day)
         return OutboundMessage(
             messageID: messageID("report", day, time.description.replacingOccurrences(":", with: ""), contact.name.rawValue),
             contact: contact.name, channel: contact.channel, purpose: .report, subject: subject, body: body,
@@ -275,7 +272,12 @@ public struct MessageComposer: Sendable {
         incident.summary ?? incident.id
     }
 
-    func defaultSubject(_ incident: Incident, delay: RuleDuration, now: Timestamp) -> String {
+    func defaultSubject(_ incident: Incident, delay: RuleDuration, now: Timestamp, words: MessageCatalog) -> String {
+        guard words.language == .english else {
+            return words.stepSubject(
+                number: incident.number, kind: incident.kind, severity: incident.severity,
+                late: delay.milliseconds > 0 ? now - incident.began : nil, headline: headline(incident))
+        }
         // Bytes gathered once and made a string once (a storm makes 100,000 of them; appending
         // to a String piece by piece cost several times as much).
         let headline = headline(incident)
@@ -310,48 +312,34 @@ public struct MessageComposer: Sendable {
         bytes[first...].reverse()
     }
 
-    func factLines(_ incident: Incident, zone: Zone, now: Timestamp) -> [(String, String)] {
-        var what = incident.kind ?? "-"
-        if let severity = incident.severity { what += ", level \(severity)" }
+    func factLines(_ incident: Incident, zone: Zone, now: Timestamp, words: MessageCatalog) -> [(String, String)] {
         var facts: [(String, String)] = [
-            ("Incident", "#\(incident.number), id \(incident.id)"),
-            ("What", what),
+            (words.labelIncident, words.incidentValue(incident.number, id: incident.id)),
+            (words.labelWhat, words.what(kind: incident.kind, severity: incident.severity)),
         ]
-        let stateText: String =
-            switch incident.state {
-            case .open: "not recovered"
-            case .acked: "acknowledged by \(incident.ackedBy ?? "-"), not recovered"
-            case .resolved: "recovered"
-            }
-        facts.append(("Began", "\(zone.shortString(incident.began)) (\(zone.identifier)), \((now - incident.began).humanAge) ago, \(stateText)"))
-        if incident.count > 1 {
-            facts.append(("Seen", "\(incident.count) times, last at \(zone.shortString(incident.lastSeen))"))
-        }
+        let state = words.state(incident.state, ackedBy: incident.ackedBy)
+        facts.append((words.labelBegan, words.began(zone.shortString(incident.began), zone: zone.identifier, ago: now - incident.began, state: state)))
+        if incident.count > 1 { facts.append((words.labelSeen, words.seen(incident.count, last: zone.shortString(incident.lastSeen)))) }
         return facts
     }
 
-    func compose(lead: String, facts: [(String, String)], incident: Incident) -> String {
+    func compose(lead: String, facts: [(String, String)], incident: Incident, words: MessageCatalog) -> String {
         var body = lead + "\n\n" + table(facts)
         let others = incident.fields.fields.filter { !["action", "id", "kind", "severity", "summary", "at"].contains($0.key) }
         if !others.isEmpty {
-            body += "\nDetails:\n"
+            body += "\n" + words.labelDetails + "\n"
             for field in others { body += "  \(field.key): \(field.value)\n" }
         }
-        let id = ShellWord.quoted(incident.id)
-        if incident.id.hasPrefix("-") {
-            // Read as an option before '--'; after it, an argument.
-            body += "\nAcknowledge:  tocsinctl ack --by NAME -- \(id)\n"
-            body += "Resolve:      tocsinctl resolve --cause \"...\" --by NAME -- \(id)\n"
-        } else {
-            body += "\nAcknowledge:  tocsinctl ack \(id) --by NAME\n"
-            body += "Resolve:      tocsinctl resolve \(id) --cause \"...\" --by NAME\n"
-        }
+        // An id that reads as an option goes after '--'.
+        body += words.commands(ShellWord.quoted(incident.id), optionLike: incident.id.hasPrefix("-"))
         return body
     }
 
+    /// Label and value columns, the labels padded to one display width (a Chinese
+    /// character takes two columns).
     func table(_ rows: [(String, String)]) -> String {
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 + "\n" }.joined()
+        let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 0
+        return rows.map { $0.0 + String(repeating: " ", count: width - DisplayWidth.of($0.0) + 2) + $0.1 + "\n" }.joined()
     }
 }
 

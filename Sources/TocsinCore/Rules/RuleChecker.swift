@@ -83,6 +83,14 @@ struct RuleChecker {
                 } else {
                     error("site is a word of letters, digits, '-', '_' and '.' (at most 64), e.g. BJ-001, got '\(value)'", line.value)
                 }
+            case "language":
+                if let language = Language.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) {
+                    settings.language = language
+                } else {
+                    let names = Language.allCases.map(\.rawValue)
+                    let hint = Suggestion.hint(for: value, among: names)
+                    error("unknown language '\(value)'\(hint.isEmpty ? " (known: " + names.joined(separator: ", ") + ")" : hint)", line.value)
+                }
             case "keep-history":
                 if let duration = RuleDuration(parsing: value), duration >= .days(1) {
                     settings.keepHistory = duration

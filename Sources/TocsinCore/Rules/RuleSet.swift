@@ -1,7 +1,7 @@
 /// The settings of `set` lines.
 public struct RuleSettings: Hashable, Sendable {
     /// The known keys, for "did you mean".
-    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history", "site"]
+    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history", "site", "language"]
 
     /// `From:` of every mail.
     public var mailFrom: String = "Tocsin <tocsin@localhost>"
@@ -17,6 +17,9 @@ public struct RuleSettings: Hashable, Sendable {
     /// every mail (`X-Tocsin-Site`), so a head office collecting branches' journals can tell
     /// them apart.
     public var site: String?
+    /// `set language zh-CN`: the language of every fixed text of mail and exec messages
+    /// (SPEC §18); default English.
+    public var language: Language = .english
     /// The default of `keep-history`: 1,095 days.
     public static let defaultKeepHistory: RuleDuration = .days(1_095)
 
