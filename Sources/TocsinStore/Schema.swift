@@ -151,6 +151,20 @@ package enum Schema {
         """
         CREATE INDEX incidents_backdated ON incidents (began) WHERE began < opened - 300000;
         """,
+        // Silences (SPEC §14): facts, never rewritten but for an early expiry, so the held
+        // intervals they give are the same after any restart.
+        """
+        CREATE TABLE silences (
+            number INTEGER PRIMARY KEY,
+            matchers TEXT NOT NULL,
+            from_ms INTEGER NOT NULL,
+            until_ms INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            by TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            expired_ms INTEGER
+        );
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

@@ -14,6 +14,7 @@ extension Store {
         var snapshot = EngineSnapshot()
         try readOpenIncidents(into: &snapshot)
         snapshot.held = try heldMessages()
+        snapshot.silences = try silences()
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)

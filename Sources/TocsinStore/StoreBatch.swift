@@ -25,6 +25,8 @@ package final class StoreBatch {
         case prune(before: Timestamp)
         case report(TimeOfDay, at: Timestamp)
         case meta(String, String)
+        /// A silence, new or expired early.
+        case silence(Silence)
         /// One already carried out (its values moved out to the store).
         case done
     }
@@ -132,6 +134,9 @@ package final class StoreBatch {
 
     /// A meta value.
     package func setMeta(_ key: String, _ value: String) { operations.append(.meta(key, value)) }
+
+    /// Writes a silence.
+    package func saveSilence(_ silence: Silence) { operations.append(.silence(silence)) }
 }
 
 extension Store {
@@ -182,6 +187,7 @@ extension Store {
             lastPrune = try prune(before: cutoff)
         case .report(let time, let at): try recordReport(time: time, at: at)
         case .meta(let key, let value): try setMeta(key, value)
+        case .silence(let silence): try saveSilence(silence)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TocsinCore
 import TocsinSystem
@@ -24,5 +25,12 @@ struct RulesOption: ParsableArguments {
             Output.fail("the rules in '\(path)' have errors; run 'tocsinctl check \(path)'")
         }
         return (ruleSet, compilation)
+    }
+
+    /// The rules' timezone for reading and printing local times, when the rules can be read;
+    /// else the system's (TZ, /etc/localtime), else UTC.
+    func zone() -> Zone {
+        if let compilation = try? RuleDirectory.load(path), let set = compilation.ruleSet { return set.settings.zone }
+        return Zone(identifier: TimeZone.current.identifier) ?? .utc
     }
 }

@@ -101,11 +101,14 @@ public struct EscalationClock: Hashable, Sendable {
 
     /// The instant whose local wall-clock time is `local` (the earlier of two in a DST
     /// overlap; in a gap, the instant the clock shows past it).
-    func instant(ofLocal local: Int64) -> Timestamp {
+    func instant(ofLocal local: Int64) -> Timestamp { EscalationClock.instant(ofLocal: local, zone: zone) }
+
+    /// `instant(ofLocal:)` in any zone.
+    static func instant(ofLocal local: Int64, zone: Zone) -> Timestamp {
         let before = zone.offset(at: Timestamp(milliseconds: local - 14 * 3_600_000))
         let after = zone.offset(at: Timestamp(milliseconds: local + 14 * 3_600_000))
         let candidates = [before, after].map { Timestamp(milliseconds: local - Int64($0) * 1000) }
-            .filter { localMilliseconds($0) == local }
+            .filter { $0.milliseconds + Int64(zone.offset(at: $0)) * 1000 == local }
         return candidates.min() ?? Timestamp(milliseconds: local - Int64(before) * 1000)
     }
 }

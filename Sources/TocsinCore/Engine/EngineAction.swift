@@ -25,6 +25,10 @@ public enum EngineAction: Sendable {
     case release(StormRelease, message: OutboundMessage)
     /// A daily report went out; remember when, so it is not sent twice.
     case reportSent(time: TimeOfDay, at: Timestamp)
+    /// A silence was created: store it (the client's `ok` waits for that) and journal it.
+    case silenceAdded(Silence)
+    /// A silence ended: at its `until` (`early` false) or expired by an operator.
+    case silenceExpired(Silence, early: Bool, by: String?)
 }
 
 /// Which held messages a release lets go: every one held for `key` until `through` or

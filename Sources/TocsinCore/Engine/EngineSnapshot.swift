@@ -43,6 +43,8 @@ public struct EngineSnapshot: Sendable {
     public var ledger: DayLedger
     /// The next incident number to give.
     public var nextNumber: Int64
+    /// The stored silences.
+    public var silences: [Silence] = []
 
     /// Creates a snapshot.
     public init(

@@ -19,6 +19,16 @@ public struct EscalationEngine: Sendable {
     var nextNumber: Int64
     var lastReports: [TimeOfDay: Timestamp]
     var ledger: DayLedger
+    /// Silences by number (active, future and past ones: a past one still shifts the
+    /// deadlines of incidents it held).
+    var silences: [Int64: Silence] = [:]
+    var silenceIndex = HoldIndex<Int64>()
+    var windowIndex = HoldIndex<Int>()
+    /// The silences and windows matching each open incident that has any.
+    var holders: [IncidentNumber: IncidentHolds] = [:]
+    /// Silences by their end, to journal each as it expires.
+    var silenceEnds = MinHeap<Timestamp, Int64>()
+    var nextSilenceNumber: Int64 = 1
 
     /// A fresh engine (no incidents). `now` anchors the daily report: the first one goes out
     /// at its next time of day after `now`.
@@ -41,12 +51,18 @@ public struct EscalationEngine: Sendable {
         nextNumber = max(nextNumber, snapshot.highestNumber + 1)
         for held in snapshot.held { storm.restore(held) }
         pendingRestoreActions = []
-        if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint {
+        restoreSilences(snapshot.silences, now: now)
+        if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint, silences.isEmpty, rules.windows.isEmpty {
             // The rules are the ones every stored incident was matched against: only the
             // timers need rebuilding, from the front of each packed incident.
             var heap = TimerHeap()
             let rules = self.rules
-            incidents.resetTimers({ _, schedule in EscalationEngine.nextDeadline(schedule, rules: rules) }) { heap.push($0, $1) }
+            let clock = rules.clock
+            incidents.resetTimers({ _, schedule in
+                guard let name = schedule.rule, let rule = rules.rule(named: name) else { return nil }
+                let began = schedule.began
+                return EscalationEngine.nextDeadline(schedule, rule: rule) { clock.deadline(began: began, after: $0, working: $1) }
+            }) { heap.push($0, $1) }
             timers = heap
         } else {
             pendingRestoreActions = applyRules(now: now)
@@ -79,7 +95,7 @@ public struct EscalationEngine: Sendable {
 
     /// The next instant `tick` has work: a step, a storm window's end, or a report.
     public var nextWake: Timestamp? {
-        [timers.earliest, storm.nextRelease, nextReportDue?.at].compactMap { $0 }.min()
+        [timers.earliest, storm.nextRelease, nextReportDue?.at, silenceEnds.minKey].compactMap { $0 }.min()
     }
 
     /// The next number an incident will get.
@@ -97,6 +113,7 @@ public struct EscalationEngine: Sendable {
                 incident.fields = incident.fields.merging(event.withoutControlFields)
                 incident.count += 1
                 incident.lastSeen = now
+                findHolders(incident)  // merged fields may match other holds
                 let newRule = rules.rule(for: incident.fields)
                 if newRule?.name != incident.rule {
                     let from = incident.rule
@@ -119,6 +136,7 @@ public struct EscalationEngine: Sendable {
             incident.rule = rule?.name
             incident.scheduleDigest = rule?.scheduleDigest ?? ""
             store(incident)
+            findHolders(incident)
             numberByID[id] = number
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
@@ -148,6 +166,7 @@ public struct EscalationEngine: Sendable {
                 incident.cause = event["cause"]
                 incidents[number] = nil
                 numberByID[id] = nil
+                holders[number] = nil
                 ledger.recordResolved(incident)
                 actions.append(.resolved(incident))
                 let stormOff = incident.rule.flatMap { rules.rule(named: $0) }?.stormOff ?? false
@@ -199,6 +218,7 @@ public struct EscalationEngine: Sendable {
                     language: rules.settings.language)
             actions.append(.release(StormRelease(key: key, through: now, count: messages.count), message: message))
         }
+        actions += expireSilences(now: now)
         while let (report, due) = nextReportDue, due <= now {
             actions += sendReport(report, now: now)
         }
@@ -232,8 +252,11 @@ public struct EscalationEngine: Sendable {
         var actions: [EngineAction] = []
         timers.removeAll()
         incidents.clearTimers()
+        rebuildWindowIndex()
+        holders = [:]
         for number in incidents.numbers.sorted() {
             guard var incident = incidents[number] else { continue }
+            findHolders(incident)
             let rule = rules.rule(for: incident.fields)
             if rule?.name != incident.rule || rule?.scheduleDigest != incident.scheduleDigest && rule != nil {
                 move(&incident, to: rule, now: now, actions: &actions, announce: incident.rule)
@@ -277,40 +300,37 @@ public struct EscalationEngine: Sendable {
     }
 
     /// When the incident's next step or repeat is due; nil when nothing more will fire.
-    func nextDeadline(_ incident: Incident) -> Timestamp? { nextDeadline(incident.schedule) }
-
-    /// When the next step or repeat is due for this schedule state.
-    func nextDeadline(_ incident: ScheduleState) -> Timestamp? { EscalationEngine.nextDeadline(incident, rules: rules) }
-
-    /// When the next step or repeat is due for this schedule state under `rules`.
-    static func nextDeadline(_ incident: ScheduleState, rules: RuleSet) -> Timestamp? {
+    func nextDeadline(_ incident: Incident) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
-        return nextDeadline(incident, rule: rule, clock: rules.clock)
+        return EscalationEngine.nextDeadline(incident.schedule, rule: rule, due: dueFunction(incident.number, began: incident.began))
     }
 
+
     /// When the next step or repeat of `rule` (the incident's) is due.
-    static func nextDeadline(_ incident: ScheduleState, rule: Rule, clock: EscalationClock) -> Timestamp? {
+    static func nextDeadline(_ incident: ScheduleState, rule: Rule, due: DueFunction) -> Timestamp? {
         guard incident.state != .resolved else { return nil }
         if rule.stopsOnAck && incident.state == .acked { return nil }
         var earliest: Timestamp?
         var pending = false
         for index in rule.steps.indices where !incident.hasFired(index) {
             pending = true
-            guard let due = stepDue(index, of: rule, incident, clock: clock) else { continue }
-            if earliest == nil || due < earliest! { earliest = due }
+            guard let at = stepDue(index, of: rule, due: due) else { continue }
+            if earliest == nil || at < earliest! { earliest = at }
         }
         if pending { return earliest }
         guard let repetition = rule.repetition else { return nil }
         let next = incident.repeatsSent + 1
         if let maxCount = repetition.maxCount, next > maxCount { return nil }
-        return repeatDue(next, of: rule, incident, clock: clock)
+        return repeatDue(next, of: rule, due: due)
     }
 
     /// Sets the incident's timer to its next deadline under `rule` (nil: no rule, nothing to
     /// come); a timer already set for that deadline is kept (one heap entry per incident,
     /// however often it is touched).
     mutating func schedule(_ incident: Incident, rule: Rule?) {
-        setTimer(incident.number, rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0, clock: rules.clock) })
+        setTimer(
+            incident.number,
+            rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0, due: dueFunction(incident.number, began: incident.began)) })
     }
 
     mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {

@@ -82,6 +82,12 @@ public enum LogfmtFields {
     /// The value of `key` in the `key=value` pairs of `line`, after any leading bare words
     /// (`ok status`); nil when it is absent or the pairs do not parse.
     public static func value(_ key: String, in line: String) -> String? {
+        all(in: line)?.first { $0.key == key }?.value
+    }
+
+    /// Every `key=value` pair of `line` in order, after any leading bare words; nil when the
+    /// pairs do not parse.
+    public static func all(in line: String) -> [(key: String, value: String)]? {
         var bytes = Array(line.utf8)
         // Skip leading words without '=' ("ok", "status").
         var start = 0
@@ -93,13 +99,12 @@ public enum LogfmtFields {
         }
         guard start < bytes.count else { return nil }
         bytes.removeFirst(start)
-        return bytes.withUnsafeBytes { buffer -> String? in
+        return bytes.withUnsafeBytes { buffer -> [(key: String, value: String)]? in
             var reader = LogfmtReader(bytes: buffer, position: 0)
             guard let fields = try? reader.readFields() else { return nil }
-            for field in fields where field.keyText(in: buffer) == key {
-                return field.withValueBytes(in: buffer) { String(decoding: $0, as: UTF8.self) }
+            return fields.map { field in
+                (field.keyText(in: buffer), field.withValueBytes(in: buffer) { String(decoding: $0, as: UTF8.self) })
             }
-            return nil
         }
     }
 }

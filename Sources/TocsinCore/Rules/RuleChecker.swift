@@ -21,6 +21,7 @@ struct RuleChecker {
             contacts: syntax.contacts.compactMap { contacts[ContactName($0.name.text)] }.uniqued(by: \.name),
             rules: rules, reports: reports)
         set.calendar = checkCalendar(syntax)
+        set.windows = checkMaintenance(syntax.maintenance, zone: settings.zone)
         if !set.clock.timeline.hasWorkingTime, let token = workingStepTokens.first {
             error("a 'working' step never falls due: the calendar has no working hours ('workhours' lines)", token)
         }

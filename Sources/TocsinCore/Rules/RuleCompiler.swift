@@ -47,3 +47,32 @@ public enum RuleCompiler {
         compile([SourceFile(name: name, text: text)])
     }
 }
+
+extension RuleCompiler {
+    /// Matchers written as on a `match` line (`kind=fault id~^teller-`), one per word, as a
+    /// silence takes them: the matchers, or the first problem as one sentence naming the
+    /// word.
+    public static func matchers(_ words: [String]) -> Result<[Matcher], MatcherError> {
+        guard !words.isEmpty else { return .failure(MatcherError(message: "a silence needs at least one matcher, e.g. kind=fault")) }
+        var checker = RuleChecker()
+        var matchers: [Matcher] = []
+        for (index, word) in words.enumerated() {
+            let start = SourceLocation(file: "matcher", line: 1, column: index + 1)
+            let token = RuleToken(pieces: [.init(text: word, quoted: false)], range: SourceRange(start: start, length: word.count))
+            guard let matcher = checker.checkMatcher(token) else {
+                let reason = checker.diagnostics.first?.message ?? "not a matcher"
+                return .failure(MatcherError(message: "'\(word)': \(reason)"))
+            }
+            matchers.append(matcher)
+        }
+        return .success(matchers)
+    }
+}
+
+/// Why words given as matchers are not.
+public struct MatcherError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The sentence.
+    public var message: String
+    /// The sentence.
+    public var description: String { message }
+}

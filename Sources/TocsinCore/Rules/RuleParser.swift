@@ -3,7 +3,7 @@
 /// checker's job. Every line is parsed even after an error, so one run reports everything.
 public struct RuleParser {
     /// Top-level statements.
-    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster"]
+    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster", "maintenance"]
     /// Statements inside a `rule` block.
     public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body"]
 
@@ -98,6 +98,17 @@ public struct RuleParser {
             }
             let day = RuleFileSyntax.CalendarDay(keyword: head, dates: dates, name: Array(args.dropFirst()))
             if word == "holiday" { syntax.holidays.append(day) } else { syntax.workdays.append(day) }
+        case "maintenance":
+            closeRule()
+            let form = "'maintenance' is written: maintenance NAME daily HH:MM-HH:MM | DAYS HH:MM-HH:MM | DATE HH:MM..DATE HH:MM match MATCHER..."
+            guard let name = args.first else { return error(form, head) }
+            guard let at = args.firstIndex(where: { $0.isBare && $0.text == "match" }) else {
+                return error("'maintenance \(name.text)' needs 'match MATCHER...' after its schedule, e.g. match kind=fault", head)
+            }
+            guard at > 1 else { return error(form, args.count > 1 ? args[1] : head) }
+            guard at + 1 < args.count else { return error("'match' needs at least one matcher, e.g. match kind=fault", args[at]) }
+            syntax.maintenance.append(
+                .init(keyword: head, name: name, schedule: Array(args[1..<at]), matchers: Array(args[(at + 1)...])))
         case "roster":
             closeRule()
             guard let name = args.first else { return error("'roster' needs a name: roster NAME", head) }

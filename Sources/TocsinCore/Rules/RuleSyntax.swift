@@ -83,7 +83,16 @@ public struct RuleFileSyntax: Sendable {
         public var lines: [(pattern: RuleToken, members: [RuleToken])] = []
     }
 
+    /// `maintenance NAME SCHEDULE match MATCHER...`: the schedule's tokens before `match`.
+    public struct Maintenance: Sendable {
+        public var keyword: RuleToken
+        public var name: RuleToken
+        public var schedule: [RuleToken]
+        public var matchers: [RuleToken]
+    }
+
     public var settings: [Setting] = []
+    public var maintenance: [Maintenance] = []
     public var rosters: [Roster] = []
     public var contacts: [Contact] = []
     public var rules: [Rule] = []

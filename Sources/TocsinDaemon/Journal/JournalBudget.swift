@@ -70,7 +70,7 @@ public struct JournalBudget: Sendable {
     static func alwaysWritten(_ kind: JournalMessage, _ priority: JournalPriority) -> Bool {
         if priority.rawValue <= JournalPriority.error.rawValue { return true }
         switch kind {
-        case .notificationFailed, .rulesLoaded, .rulesRejected, .daemonState: return true
+        case .notificationFailed, .rulesLoaded, .rulesRejected, .daemonState, .silenceCreated, .silenceExpired: return true
         case .eventAccepted, .inputRejected, .incidentOpened, .stepFired, .notificationSent, .incidentAcknowledged, .incidentResolved,
             .incidentMoved:
             return false
@@ -94,6 +94,8 @@ extension JournalMessage {
         case .rulesRejected: "\"rules rejected\" entries"
         case .incidentMoved: "\"incident moved\" entries"
         case .daemonState: "daemon state entries"
+        case .silenceCreated: "\"silence created\" entries"
+        case .silenceExpired: "\"silence expired\" entries"
         }
     }
 }

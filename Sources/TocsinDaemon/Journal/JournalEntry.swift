@@ -17,6 +17,8 @@ public enum JournalMessage: String, CaseIterable, Sendable {
     case rulesRejected = "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2a"
     case incidentMoved = "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2b"
     case daemonState = "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2c"
+    case silenceCreated = "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2d"
+    case silenceExpired = "6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2e"
 
     /// The MESSAGE_ID as 32 hex digits.
     public var id: String { rawValue }
@@ -36,6 +38,8 @@ public enum JournalMessage: String, CaseIterable, Sendable {
         case .rulesRejected: 9
         case .incidentMoved: 10
         case .daemonState: 11
+        case .silenceCreated: 12
+        case .silenceExpired: 13
         }
     }
 }

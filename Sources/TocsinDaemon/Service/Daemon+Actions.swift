@@ -62,6 +62,17 @@ extension Daemon {
                 queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
                 batch.recordReport(time: time, at: at)
+            case .silenceAdded(let silence):
+                batch.saveSilence(silence)
+                let zone = rules.settings.zone
+                note(
+                    .silenceCreated, .notice,
+                    "silence #\(silence.number) created by \(silence.by): \(silence.matchText) from \(zone.shortString(silence.from)) until \(zone.shortString(silence.until)) (\(silence.reason))",
+                    fields: silenceFields(silence), into: &effects)
+            case .silenceExpired(let silence, let early, let by):
+                if early { batch.saveSilence(silence) }
+                let how = early ? "expired early by \(by ?? "-")" : "expired"
+                note(.silenceExpired, .notice, "silence #\(silence.number) \(how): \(silence.matchText)", fields: silenceFields(silence), into: &effects)
             }
         }
     }
@@ -75,6 +86,13 @@ extension Daemon {
         batch.saveOutbox(item)
         batch.appendTimeline(incident: message.incident, at: now, what: "queued", detail: "\(message.contact) \(message.step) <\(message.messageID)>")
         effects.outbox.append(item)
+    }
+
+    func silenceFields(_ silence: Silence) -> [(String, String)] {
+        [
+            ("TOCSIN_SILENCE", String(silence.number)), ("TOCSIN_MATCH", silence.matchText), ("TOCSIN_REASON", silence.reason),
+            ("TOCSIN_BY", silence.by), ("TOCSIN_UNTIL", RFC3339.format(silence.end, offsetSeconds: 0)),
+        ]
     }
 
     func incidentFields(_ incident: Incident) -> [(String, String)] {

@@ -210,6 +210,10 @@ extension Daemon {
             reject(framing, source: source, connection: line.connection, effects: &effects)
             return
         }
+        if SilenceCommand.isCommand(line.bytes) {
+            handleSilence(String(decoding: line.bytes, as: UTF8.self), source: source, connection: line.connection, now: now, effects: &effects)
+            return
+        }
         let parsed = line.bytes.withUnsafeBytes { EventParser.result(bytes: $0, now: now) }
         let event: Event
         switch parsed {
@@ -245,10 +249,20 @@ extension Daemon {
         batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
             uid: source.uid, pid: source.pid)
+        let holder = engine.holder(of: receipt.incident, at: now)
         note(
-            .eventAccepted, .info, "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))",
-            fields: Daemon.acceptedFields(event, receipt, source: source, line: line), into: &effects)
+            .eventAccepted, .info,
+            "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))" + (holder.map { ", held by \($0)" } ?? ""),
+            fields: Daemon.acceptedFields(event, receipt, source: source, line: line) + Daemon.holderFields(holder), into: &effects)
         return line
+    }
+
+    static func holderFields(_ holder: Holder?) -> [(String, String)] {
+        switch holder {
+        case .silence(let number, _): [("TOCSIN_SILENCE", String(number))]
+        case .window(let name, _): [("TOCSIN_MAINTENANCE", name)]
+        case nil: []
+        }
     }
 
     private static func acceptedFields(_ event: Event, _ receipt: Receipt, source: EventSource, line: String) -> [(String, String)] {

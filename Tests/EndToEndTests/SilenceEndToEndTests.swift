@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+private let rules = """
+    set storm-window 0s
+    set timezone Asia/Shanghai
+    contact lead mail lead@branch.example
+    contact boss mail boss@branch.example
+    rule fault
+      match kind=fault
+      after 2s notify lead
+      after 4s notify boss
+    """
+
+/// When each mail arrived, in seconds after `start`, by recipient, polling the Maildir.
+private func arrivals(_ d: DaemonProcess, since start: Date, until count: Int, within seconds: Double) -> [(String, Double)] {
+    var seen: [String: Double] = [:]
+    var order: [(String, Double)] = []
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline, order.count < count {
+        for mail in d.mails() {
+            let key = header("Message-ID", in: mail) ?? mail
+            if seen[key] == nil {
+                let at = Date().timeIntervalSince(start)
+                seen[key] = at
+                order.append((header("To", in: mail) ?? "?", at))
+            }
+        }
+        usleep(50_000)
+    }
+    return order
+}
+
+/// Silences against the real tocsind on second-scale rules (SPEC §14).
+@Suite("Silences (the real binary)", .serialized)
+struct SilenceEndToEndTests {
+    @Test("no step fires inside a silence; after it the steps fire at the shifted instants (±1 s); journaled with TOCSIN_SILENCE")
+    func shiftedSteps() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let start = Date()
+        _ = try d.send("kind=fault id=teller-7 summary=打印机故障")
+        usleep(500_000)
+        let add = try d.ctl(["silence", "add", "kind=fault", "id~^teller-", "--for", "3s", "--reason", "更换打印机", "--by", "ops"])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.stdout.hasPrefix("ok silence=1 until=20"), "\(add.stdout)")
+        let held = Date().timeIntervalSince(start)
+        // A repeat of the event while held is journaled with the silence's id.
+        _ = try d.send("kind=fault id=teller-7 summary=打印机故障")
+        let got = arrivals(d, since: start, until: 2, within: 12)
+        #expect(got.count == 2, "\(got)")
+        guard got.count == 2 else { return }
+        // Held from `held` for 3 s: lead at 2 + 3, boss at 4 + 3 (from the start).
+        #expect(got[0].0 == "lead@branch.example" && abs(got[0].1 - 5) <= 1, "\(got) held at \(held)")
+        #expect(got[1].0 == "boss@branch.example" && abs(got[1].1 - 7) <= 1, "\(got)")
+        let created = d.journalEntries(["TOCSIN_SILENCE=1", "MESSAGE_ID=6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2d"])
+        #expect(created.count == 1)
+        #expect((created.first?["TOCSIN_REASON"] as? String) == "更换打印机")
+        #expect(d.journalEntries(["TOCSIN_SILENCE=1", "MESSAGE_ID=6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d2e"]).count == 1)
+        #expect(d.journalEntries(["TOCSIN_SILENCE=1", "MESSAGE_ID=6b0a4f7c3e2d4b1a9c8e7f6a5b4c3d21"]).count == 1)
+    }
+
+    @Test("resolved inside a silence: 'recovered' only to those told before it")
+    func recoveredOnlyToTold() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send("kind=fault id=core summary=核心系统")
+        #expect(eventually(5) { d.mails().count == 1 })
+        #expect(try d.ctl(["silence", "add", "id=core", "--for", "1h", "--reason", "核心升级"]).status == 0)
+        usleep(3_000_000)  // boss's step (4 s) is held
+        #expect(try d.send("action=resolve id=core cause=升级完成") == "ok incident=1 id=core state=resolved")
+        #expect(eventually(5) { d.mails().count == 2 })
+        usleep(1_000_000)
+        let to = d.mails().map { header("To", in: $0) ?? "?" }
+        #expect(to == ["lead@branch.example", "lead@branch.example"], "\(to)")
+    }
+
+    @Test("kill -9 right after 'ok': the silence survives and still holds; list and expire")
+    func survivesKill() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        let start = Date()
+        _ = try d.send("kind=fault id=atm-1")
+        let add = try d.ctl(["silence", "add", "kind=fault", "--for", "4s", "--reason", "planned"])
+        #expect(add.status == 0, "\(add.stderr)")
+        d.kill9()
+        try d.start()
+        defer { d.stop() }
+        let list = try d.ctl(["silence", "list", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 1, "\(list.stdout)")
+        #expect(rows?.first?["number"] as? Int == 1 && rows?.first?["matchers"] as? String == "kind=fault")
+        #expect(rows?.first?["reason"] as? String == "planned" && rows?.first?["state"] as? String == "active")
+        let got = arrivals(d, since: start, until: 1, within: 10)
+        // Lead's 2 s step, held 4 s: about 6 s after the start, not at once after the restart.
+        #expect(got.count == 1 && got[0].1 >= 5, "\(got)")
+        let expire = try d.ctl(["silence", "expire", "1"])
+        #expect(expire.status == 1 && expire.stderr.contains("no silence #1 is active or to come"), "\(expire.stderr)")
+    }
+
+    @Test("silence add refuses what is wrong: no reason, a bad matcher, an end before the start")
+    func refusals() throws {
+        let d = try DaemonProcess(rules: rules)
+        try d.start()
+        defer { d.stop() }
+        let noReason = try d.ctl(["silence", "add", "kind=fault", "--for", "1h"])
+        #expect(noReason.status != 0 && noReason.stderr.contains("--reason"), "\(noReason.stderr)")
+        let badMatcher = try d.ctl(["silence", "add", "kind", "--for", "1h", "--reason", "x"])
+        #expect(badMatcher.status != 0 && badMatcher.stderr.contains("'kind' is not a matcher"), "\(badMatcher.stderr)")
+        let backwards = try d.ctl(["silence", "add", "kind=fault", "--from", "2030-01-02", "--until", "2030-01-01", "--reason", "x"])
+        #expect(backwards.status == 1 && backwards.stderr.contains("ends") && backwards.stderr.contains("before it begins"), "\(backwards.stderr)")
+        let list = try d.ctl(["silence", "list"])
+        #expect(list.stdout == "no silences in force or to come\n", "\(list.stdout)")
+    }
+}
