@@ -44,6 +44,13 @@ extension Store {
         return try byNumber.step() ? Store.incident(from: byNumber) : nil
     }
 
+    /// Incident `number` as stored (for its fields, when a listing asks what holds it).
+    public func incident(number: IncidentNumber) throws(StoreError) -> Incident? {
+        let s = try db.statement("SELECT \(incidentSelect) WHERE number = ?")
+        s.bind([.int(number.value)])
+        return try s.step() ? Store.incident(from: s) : nil
+    }
+
     /// An incident's timeline, oldest first.
     public func timeline(_ number: IncidentNumber) throws(StoreError) -> [TimelineRow] {
         let s = try db.statement("SELECT at, what, detail, source, uid, pid FROM timeline WHERE incident = ? ORDER BY seq")

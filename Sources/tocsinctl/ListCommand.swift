@@ -17,7 +17,10 @@ struct ListCommand: ParsableCommand {
 
             Reads tocsind's store directly (read-only), so it works while tocsind is down. \
             --json prints an array of objects with incident, id, kind, severity, state, opened, \
-            rule, summary, began, last_seen, count, acked_by, resolved_at, resolved_by, cause.
+            rule, summary, began, last_seen, count, acked_by, resolved_at, resolved_by, cause, \
+            held_by and held_until. An open incident that a silence or maintenance window holds \
+            has the state "silenced" (in the table: "silenced by #3 until 2026-12-03 18:40"); \
+            windows are read from the rules (--rules).
             """)
 
     /// How many of the newest incidents the default shows besides the open ones.
@@ -31,6 +34,8 @@ struct ListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("At most this many incidents.", valueName: "N")) var limit: Int?
     @Flag(name: .customLong("no-pager"), help: "Do not pipe the output into $PAGER on a terminal.") var noPager = false
 
+    @OptionGroup var rules: RulesOption
+
     func validate() throws {
         if [open, all, since != nil].filter({ $0 }).count > 1 { throw ValidationError("give at most one of --open, --all and --since") }
         if let limit, limit < 1 { throw ValidationError("--limit takes a number of at least 1") }
@@ -39,6 +44,15 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let store = daemon.openStore()
         let zone = store.displayZone()
+        let now = WallClock.now()
+        let holds = HoldLookup.load(store, rules: rules, zone: zone, now: now)
+        /// "silenced by #3 until …" for an open incident that is held, else its state.
+        func state(_ row: IncidentRow) -> (state: String, held: Holder?) {
+            guard !holds.isEmpty, row.state != "resolved", let incident = try? store.incident(number: row.number),
+                let holder = holds.holder(for: incident.fields, at: now)
+            else { return (row.state, nil) }
+            return ("silenced", holder)
+        }
         let selection: IncidentSelection
         if open {
             selection = .openOnly
@@ -58,7 +72,12 @@ struct ListCommand: ParsableCommand {
             if json {
                 var first = true
                 result = try store.forEachIncident(selection, limit: limit) { incident in
-                    Output.out((first ? "[" : ",\n ") + JSONText.object(IncidentJSON.object(incident, zone: zone)))
+                    var object = IncidentJSON.object(incident, zone: zone)
+                    let (shown, holder) = state(incident)
+                    if let index = object.firstIndex(where: { $0.0 == "state" }) { object[index].1 = .string(shown) }
+                    object.append(("held_by", holder.map { .string($0.description) } ?? .null))
+                    object.append(("held_until", holder.map { .string(zone.rfc3339($0.until)) } ?? .null))
+                    Output.out((first ? "[" : ",\n ") + JSONText.object(object))
                     first = false
                     return true
                 }
@@ -67,7 +86,7 @@ struct ListCommand: ParsableCommand {
                 var table = StreamingTable(header: ["INCIDENT", "ID", "KIND", "SEV", "STATE", "OPENED", "RULE", "SUMMARY"])
                 result = try store.forEachIncident(selection, limit: limit) { i in
                     table.add([
-                        "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", i.state,
+                        "#\(i.number)", i.id, i.kind ?? "-", i.severity.map(String.init) ?? "-", state(i).held.map(holds.describe) ?? i.state,
                         zone.shortString(i.opened), i.rule ?? "-", i.summary ?? "-",
                     ].map(TerminalText.safe))
                     return true

@@ -34,3 +34,13 @@ struct RulesOption: ParsableArguments {
         return Zone(identifier: TimeZone.current.identifier) ?? .utc
     }
 }
+
+extension HoldLookup {
+    /// The stored silences not yet ended and the windows of the rules (when they can be
+    /// read: a listing works without them).
+    static func load(_ store: Store, rules: RulesOption, zone: Zone, now: Timestamp) -> HoldLookup {
+        let silences = ((try? store.silences()) ?? []).filter { $0.end > now }
+        let windows = (try? RuleDirectory.load(rules.path))?.ruleSet?.windows ?? []
+        return HoldLookup(silences: silences, windows: windows, zone: zone)
+    }
+}

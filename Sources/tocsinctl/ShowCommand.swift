@@ -11,6 +11,7 @@ struct ShowCommand: ParsableCommand {
         discussion: "ID is the incident's id, or its number (42 or #42). Works while tocsind is down.")
 
     @OptionGroup var daemon: DaemonOptions
+    @OptionGroup var rules: RulesOption
     @Argument(help: ArgumentHelp("The incident's id or number.", valueName: "ID")) var id: String
 
     func run() throws {
@@ -33,6 +34,10 @@ struct ShowCommand: ParsableCommand {
             ["State", i.state.rawValue], ["Rule", i.rule?.rawValue ?? "(no rule matched)"],
             ["Began", time(i.began) + " (\(zone.identifier))"], ["Reported", "\(i.count) time\(i.count == 1 ? "" : "s"), last \(time(i.lastSeen))"],
         ]
+        if i.state != .resolved {
+            let holds = HoldLookup.load(store, rules: rules, zone: zone, now: WallClock.now())
+            if let holder = holds.holder(for: i.fields, at: WallClock.now()) { rows.append(["Held", holds.describe(holder)]) }
+        }
         if let acked = i.ackedAt { rows.append(["Acknowledged", time(acked) + " by \(i.ackedBy ?? "-")"]) }
         if let resolved = i.resolvedAt {
             rows.append(["Recovered", time(resolved) + " (after \((resolved - i.began).humanAge))"])

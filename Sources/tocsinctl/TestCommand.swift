@@ -17,10 +17,13 @@ struct TestCommand: ParsableCommand {
             time on the incident's escalation clock: a working-time step counts only working \
             hours and holidays' absence. --at sets when the event is received (RFC 3339, \
             YYYY-MM-DD HH:MM or YYYY-MM-DD, in the rules' timezone; default now); an at= \
-            field sets when it began. When no rule matches it says so and exits 1.
+            field sets when it began. A silence (read from tocsind's store) or maintenance \
+            window that would hold the incident is named, and the due times count the hold. \
+            When no rule matches it says so and exits 1.
             """)
 
     @OptionGroup var rules: RulesOption
+    @OptionGroup var daemon: DaemonOptions
 
     @Argument(help: ArgumentHelp("The event's fields.", valueName: "FIELD=VALUE"))
     var fields: [String]
@@ -42,7 +45,9 @@ struct TestCommand: ParsableCommand {
         } catch {
             Output.fail("\(error)", status: 2)
         }
-        let (text, matched) = SchedulePreview.render(event, rules: ruleSet, now: now)
+        // The silences tocsind has stored, when its state can be read (test works without).
+        let silences = (try? Store(readOnlyAt: daemon.paths.state)).flatMap { try? $0.silences() } ?? []
+        let (text, matched) = SchedulePreview.render(event, rules: ruleSet, now: now, silences: silences)
         Output.out(text)
         if !matched { throw ExitCode(1) }
     }

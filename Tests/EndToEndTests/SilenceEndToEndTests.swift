@@ -100,6 +100,30 @@ struct SilenceEndToEndTests {
         #expect(expire.status == 1 && expire.stderr.contains("no silence #1 is active or to come"), "\(expire.stderr)")
     }
 
+    @Test("list, show and test say what holds an incident: 'silenced by #1 until …', a maintenance window by name")
+    func listShowTest() throws {
+        let d = try DaemonProcess(rules: rules + "\nmaintenance upgrade 2026-12-12 22:00..2026-12-13 04:00 match kind=fault system=core\n")
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send("kind=fault id=teller-1 summary=x")
+        _ = try d.send("kind=fault id=atm-1 summary=y")
+        let add = try d.ctl(["silence", "add", "id~^teller-", "--for", "2h", "--reason", "更换打印机"])
+        let until = String(add.stdout.split(separator: "=").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let list = try d.ctl(["list"])
+        #expect(list.stdout.contains("silenced by #1 until \(until)"), "\(list.stdout)")
+        let rows = try d.incidents()
+        let teller = rows.first { $0["id"] as? String == "teller-1" }
+        #expect(teller?["state"] as? String == "silenced" && teller?["held_by"] as? String == "silence #1", "\(rows)")
+        #expect(rows.first { $0["id"] as? String == "atm-1" }?["state"] as? String == "open")
+        let show = try d.ctl(["show", "teller-1"])
+        #expect(show.stdout.contains("Held          silenced by #1 until \(until)\n"), "\(show.stdout)")
+        let test = try d.ctl(["test", "kind=fault", "id=teller-9"])
+        #expect(test.stdout.contains("  held: silenced by #1 until \(until)"), "\(test.stdout)")
+        let window = try d.ctl(["test", "kind=fault", "system=core", "--at", "2026-12-12 23:00"])
+        #expect(window.stdout.contains("  held: silenced by maintenance upgrade until 2026-12-13 04:00"), "\(window.stdout)")
+        #expect(window.stdout.contains("+2s  lead  <lead@branch.example>  (due 2026-12-13 04:00)"), "\(window.stdout)")
+    }
+
     @Test("silence add refuses what is wrong: no reason, a bad matcher, an end before the start")
     func refusals() throws {
         let d = try DaemonProcess(rules: rules)

@@ -2,16 +2,32 @@
 /// would get, without sending anything.
 public enum SchedulePreview {
     /// The preview text and whether a rule matched.
-    public static func render(_ event: Event, rules: RuleSet, now: Timestamp) -> (text: String, matched: Bool) {
+    public static func render(_ event: Event, rules: RuleSet, now: Timestamp, silences: [Silence] = []) -> (text: String, matched: Bool) {
         guard let rule = rules.rule(for: event) else {
             return ("no rule matches \(event.logfmt)\n(tocsind would store it and log a warning; nobody is told)\n", false)
         }
+        // The engine itself says when each step would fire: the escalation clock with the
+        // silences and windows that would hold the incident.
+        var engine = EscalationEngine(rules: rules, now: now)
+        for silence in silences where silence.end > now { engine.insert(silence) }
+        var probe = event
+        probe.set("action", "open")
+        if probe["at"] == nil { probe.set("at", String(now.seconds)) }
+        var opened: [EngineAction] = []
+        if case .success(let (_, actions)) = engine.receive(probe, now: now) { opened = actions }
+        let incident = engine.openIncidents.first
         var out = "rule \(rule.name) (\(rule.location.file):\(rule.location.line))\n"
+        if let incident, let holder = engine.holder(of: incident.number, at: now) {
+            let hold = HoldLookup(silences: [], windows: [], zone: rules.settings.zone).describe(holder)
+            out += "  held: \(hold) (its clock stands still; the times below count from the hold's end)\n"
+        }
         var rows: [(String, String, String)] = []
         let began = event.at ?? now
         for index in rule.firingOrder {
             let step = rule.steps[index]
-            let due = rules.clock.deadline(began: began, after: step.delay, working: step.working)
+            let due =
+                incident.flatMap { engine.stepDue(index, of: rule, $0) }
+                ?? rules.clock.deadline(began: began, after: step.delay, working: step.working)
             let when = due.map { "  (due \(rules.settings.zone.shortString($0)))" } ?? "  (never: no working time ahead)"
             for name in step.contacts {
                 if rules.rosters[name] != nil {
@@ -35,13 +51,8 @@ public enum SchedulePreview {
             out += repetition.maxCount.map { " (at most \($0) times)\n" } ?? " (until resolved)\n"
         }
         out += "  steps stop when the incident is " + (rule.stopsOnAck ? "acknowledged or resolved\n" : "resolved\n")
-        var engine = EscalationEngine(rules: rules, now: now)
-        var probe = event
-        probe.set("action", "open")
-        if probe["at"] == nil { probe.set("at", String(now.seconds)) }
-        if case .success(let (_, opened)) = engine.receive(probe, now: now), let first = rule.firingOrder.first {
-            let firstDue = rules.clock.deadline(began: began, after: rule.steps[first].delay, working: rule.steps[first].working)
-            let actions = opened + engine.tick(now: max(now, firstDue ?? now))
+        if let incident, let first = rule.firingOrder.first, let firstDue = engine.stepDue(first, of: rule, incident) {
+            let actions = opened + engine.tick(now: max(now, firstDue))
             let subjects = actions.compactMap { action -> String? in
                 if case .send(let message) = action { return message.subject }
                 return nil
