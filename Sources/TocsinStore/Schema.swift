@@ -165,6 +165,20 @@ package enum Schema {
             expired_ms INTEGER
         );
         """,
+        // Holds recorded with an incident as they happen (an ack under ack-timeout, a wait
+        // on a parent): `ref` names the parent's number, or '' for an ack. Deadlines are
+        // derived from these rows, so a restart finds the same ones. Resolving an incident
+        // deletes its rows.
+        """
+        CREATE TABLE holds (
+            incident INTEGER NOT NULL,
+            cause TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            from_ms INTEGER NOT NULL,
+            until_ms INTEGER,
+            PRIMARY KEY (incident, cause, ref, from_ms)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

@@ -15,6 +15,7 @@ extension Store {
         try readOpenIncidents(into: &snapshot)
         snapshot.held = try heldMessages()
         snapshot.silences = try silences()
+        snapshot.recordedHolds = try recordedHolds()
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)

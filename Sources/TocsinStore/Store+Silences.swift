@@ -35,3 +35,45 @@ extension Store {
         return found
     }
 }
+
+/// The `holds` table: holds recorded with open incidents (acks under a timeout, waits on
+/// parents).
+extension Store {
+    /// Writes (or ends) a hold.
+    package func saveHold(_ incident: IncidentNumber, _ hold: RecordedHold) throws(StoreError) {
+        let (cause, ref): (String, String) =
+            switch hold.cause {
+            case .ack: ("ack", "")
+            case .parent(let parent): ("parent", String(parent.value))
+            }
+        try db.hot("INSERT OR REPLACE INTO holds (incident, cause, ref, from_ms, until_ms) VALUES (?,?,?,?,?)").run([
+            .int(incident.value), .text(cause), .text(ref), .int(hold.interval.from.milliseconds),
+            hold.interval.until.map { .int($0.milliseconds) } ?? .null,
+        ])
+    }
+
+    /// Deletes a resolved incident's holds.
+    package func deleteHolds(_ incident: IncidentNumber) throws(StoreError) {
+        try db.hot("DELETE FROM holds WHERE incident = ?").run([.int(incident.value)])
+    }
+
+    /// Every recorded hold, by incident, in the order they began.
+    public func recordedHolds() throws(StoreError) -> [IncidentNumber: [RecordedHold]] {
+        var found: [IncidentNumber: [RecordedHold]] = [:]
+        let s = try db.statement("SELECT incident, cause, ref, from_ms, until_ms FROM holds ORDER BY incident, from_ms")
+        while try s.step() {
+            let cause: RecordedHold.Cause
+            switch s.text(1) {
+            case "ack": cause = .ack
+            case "parent":
+                guard let parent = Int64(s.text(2)) else { continue }
+                cause = .parent(IncidentNumber(parent))
+            default: continue
+            }
+            let interval = HeldInterval(
+                from: Timestamp(milliseconds: s.int64(3)), until: s.optionalInt64(4).map(Timestamp.init(milliseconds:)))
+            found[IncidentNumber(s.int64(0)), default: []].append(RecordedHold(cause: cause, interval: interval))
+        }
+        return found
+    }
+}

@@ -27,6 +27,10 @@ package final class StoreBatch {
         case meta(String, String)
         /// A silence, new or expired early.
         case silence(Silence)
+        /// A hold recorded with an incident, begun or ended.
+        case hold(IncidentNumber, RecordedHold)
+        /// A resolved incident's holds go.
+        case holdsGone(IncidentNumber)
         /// One already carried out (its values moved out to the store).
         case done
     }
@@ -137,6 +141,12 @@ package final class StoreBatch {
 
     /// Writes a silence.
     package func saveSilence(_ silence: Silence) { operations.append(.silence(silence)) }
+
+    /// Writes a hold of an incident.
+    package func saveHold(_ incident: IncidentNumber, _ hold: RecordedHold) { operations.append(.hold(incident, hold)) }
+
+    /// Deletes a resolved incident's holds.
+    package func deleteHolds(_ incident: IncidentNumber) { operations.append(.holdsGone(incident)) }
 }
 
 extension Store {
@@ -188,6 +198,8 @@ extension Store {
         case .report(let time, let at): try recordReport(time: time, at: at)
         case .meta(let key, let value): try setMeta(key, value)
         case .silence(let silence): try saveSilence(silence)
+        case .hold(let incident, let hold): try saveHold(incident, hold)
+        case .holdsGone(let incident): try deleteHolds(incident)
         }
     }
 }

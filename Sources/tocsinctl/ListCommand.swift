@@ -49,8 +49,9 @@ struct ListCommand: ParsableCommand {
         /// "silenced by #3 until …" for an open incident that is held, else its state.
         func state(_ row: IncidentRow) -> (state: String, held: Holder?) {
             guard !holds.isEmpty, row.state != "resolved", let incident = try? store.incident(number: row.number),
-                let holder = holds.holder(for: incident.fields, at: now)
+                let holder = holds.holder(of: row.number, fields: incident.fields, at: now)
             else { return (row.state, nil) }
+            if case .parent = holder { return ("waiting", holder) }
             return ("silenced", holder)
         }
         let selection: IncidentSelection
@@ -76,7 +77,7 @@ struct ListCommand: ParsableCommand {
                     let (shown, holder) = state(incident)
                     if let index = object.firstIndex(where: { $0.0 == "state" }) { object[index].1 = .string(shown) }
                     object.append(("held_by", holder.map { .string($0.description) } ?? .null))
-                    object.append(("held_until", holder.map { .string(zone.rfc3339($0.until)) } ?? .null))
+                    object.append(("held_until", holder?.until.map { .string(zone.rfc3339($0)) } ?? .null))
                     Output.out((first ? "[" : ",\n ") + JSONText.object(object))
                     first = false
                     return true

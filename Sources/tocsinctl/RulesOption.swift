@@ -41,6 +41,12 @@ extension HoldLookup {
     static func load(_ store: Store, rules: RulesOption, zone: Zone, now: Timestamp) -> HoldLookup {
         let silences = ((try? store.silences()) ?? []).filter { $0.end > now }
         let windows = (try? RuleDirectory.load(rules.path))?.ruleSet?.windows ?? []
-        return HoldLookup(silences: silences, windows: windows, zone: zone)
+        var lookup = HoldLookup(silences: silences, windows: windows, zone: zone)
+        for (child, holds) in (try? store.recordedHolds()) ?? [:] {
+            for hold in holds where hold.interval.until == nil {
+                if case .parent(let parent) = hold.cause { lookup.waits[child, default: []].append(parent) }
+            }
+        }
+        return lookup
     }
 }

@@ -36,7 +36,7 @@ struct ShowCommand: ParsableCommand {
         ]
         if i.state != .resolved {
             let holds = HoldLookup.load(store, rules: rules, zone: zone, now: WallClock.now())
-            if let holder = holds.holder(for: i.fields, at: WallClock.now()) { rows.append(["Held", holds.describe(holder)]) }
+            if let holder = holds.holder(of: i.number, fields: i.fields, at: WallClock.now()) { rows.append(["Held", holds.describe(holder)]) }
         }
         if let acked = i.ackedAt { rows.append(["Acknowledged", time(acked) + " by \(i.ackedBy ?? "-")"]) }
         if let resolved = i.resolvedAt {

@@ -81,14 +81,33 @@ private func madeUpID() -> String {
 struct AckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack", abstract: "Acknowledge an incident: someone has taken it on.",
-        discussion: "Steps of rules with 'stop on ack' stop; other rules go on until the incident is resolved.")
+        discussion: """
+            Steps of rules with 'stop on ack' stop; other rules go on until the incident is resolved. \
+            Under a rule's ack-timeout (or --for, never longer) the steps only wait: when the ack \
+            runs out with the incident still open, it is open again, the one who acked and the \
+            contacts of its last step are told "ack expired", and the steps go on.
+            """)
 
     @OptionGroup var daemon: DaemonOptions
     @Argument(help: ArgumentHelp("The incident's id.", valueName: "ID")) var id: String
     @Option(help: ArgumentHelp("Who takes it on (default: your user name).", valueName: "NAME")) var by: String?
+    @Option(
+        name: .customLong("for"),
+        help: ArgumentHelp(
+            "How long the ack holds the steps of a 'stop on ack' rule before they go on (never longer than its ack-timeout).",
+            valueName: "DURATION"))
+    var duration: String?
+
+    func validate() throws {
+        if let duration, (RuleDuration(parsing: duration) ?? .zero) < .seconds(1) {
+            throw ValidationError("--for: '\(duration)' is not a duration of at least 1s (e.g. 30m, 2h)")
+        }
+    }
 
     func run() throws {
-        try EventSender.deliver(arguments: ["action=ack", "id=" + id, "by=" + (by ?? Operator.name)], daemon: daemon)
+        var arguments = ["action=ack", "id=" + id, "by=" + (by ?? Operator.name)]
+        if let duration { arguments.append("for=" + duration) }
+        try EventSender.deliver(arguments: arguments, daemon: daemon)
     }
 }
 

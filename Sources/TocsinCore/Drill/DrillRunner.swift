@@ -131,6 +131,7 @@ public struct DrillRunner: Sendable {
             case .recovered: "recovered"
             case .digest: "digest of \(message.incidents.count)"
             case .report: "daily report"
+            case .ackExpired: "ack expired"
             }
         return "\(message.contact) \(address) [\(what)] \(HeaderText.sanitized(message.subject))"
     }

@@ -25,6 +25,10 @@ public enum EngineAction: Sendable {
     case release(StormRelease, message: OutboundMessage)
     /// A daily report went out; remember when, so it is not sent twice.
     case reportSent(time: TimeOfDay, at: Timestamp)
+    /// A hold of an incident began or ended (an ack with a timeout, a wait on a parent): store it.
+    case holdRecorded(IncidentNumber, RecordedHold)
+    /// An acknowledgement ran out: the incident is open again (the "ack expired" messages follow).
+    case ackExpired(Incident)
     /// A silence was created: store it (the client's `ok` waits for that) and journal it.
     case silenceAdded(Silence)
     /// A silence ended: at its `until` (`early` false) or expired by an operator.

@@ -45,6 +45,8 @@ public struct EngineSnapshot: Sendable {
     public var nextNumber: Int64
     /// The stored silences.
     public var silences: [Silence] = []
+    /// The holds recorded with open incidents.
+    public var recordedHolds: [IncidentNumber: [RecordedHold]] = [:]
 
     /// Creates a snapshot.
     public init(

@@ -24,11 +24,14 @@ extension EscalationEngine {
     /// The due function of incident `number`, which began at `began`.
     func dueFunction(_ number: IncidentNumber, began: Timestamp) -> DueFunction {
         let clock = rules.clock
+        let kept = recorded[number]?.map(\.interval) ?? []
         guard let holds = holders[number], !holds.isEmpty else {
-            return { delay, working in clock.deadline(began: began, after: delay, working: working) }
+            if kept.isEmpty { return { delay, working in clock.deadline(began: began, after: delay, working: working) } }
+            return { delay, working in clock.deadline(began: began, after: delay, working: working, held: kept) }
         }
-        let silences = holds.silences.compactMap { self.silences[$0]?.interval }
+        let silences = holds.silences.compactMap { self.silences[$0]?.interval } + kept
         let windows = holds.windows.compactMap { $0 < rules.windows.count ? rules.windows[$0] : nil }
+        let lasting = kept.contains { $0.until == nil }
         let zone = rules.settings.zone
         return { delay, working in
             guard !windows.isEmpty else { return clock.deadline(began: began, after: delay, working: working, held: silences) }
@@ -38,7 +41,12 @@ extension EscalationEngine {
             for _ in 0..<16 {
                 let end = began + horizon
                 let held = silences + windows.flatMap { $0.intervals(from: began, until: end, zone: zone) }
-                if let due = clock.deadline(began: began, after: delay, working: working, held: held), due <= end { return due }
+                guard let due = clock.deadline(began: began, after: delay, working: working, held: held) else {
+                    if lasting { return nil }  // held until a parent resolves
+                    horizon = horizon * 2
+                    continue
+                }
+                if due <= end { return due }
                 horizon = horizon * 2
             }
             return nil

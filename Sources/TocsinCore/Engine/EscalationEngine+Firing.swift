@@ -13,7 +13,13 @@ extension EscalationEngine {
 
     /// `fireDue(_:now:into:)` for an incident and its rule at hand (a new one: just stored).
     mutating func fireDue(_ incident: inout Incident, rule: Rule, now: Timestamp, into actions: inout [EngineAction]) {
-        if rule.stopsOnAck && incident.state == .acked { return }
+        if rule.stopsOnAck && incident.state == .acked {
+            guard let expiry = ackExpiry(incident, rule: rule), expiry <= now else {
+                schedule(incident, rule: rule)
+                return
+            }
+            expireAck(&incident, rule: rule, now: now, into: &actions)
+        }
         var fired = false
         for index in rule.firingOrder where !incident.hasFired(index) {
             guard let deadline = stepDue(index, of: rule, incident), deadline <= now else { continue }

@@ -12,19 +12,23 @@ public enum Holder: Hashable, Sendable, CustomStringConvertible {
     case silence(Int64, until: Timestamp)
     /// A maintenance window by name, until the end of its current occurrence.
     case window(String, until: Timestamp)
+    /// An open parent incident (`depends on`), until it is resolved.
+    case parent(IncidentNumber)
 
     /// `silence #3` or `maintenance core-upgrade`.
     public var description: String {
         switch self {
         case .silence(let number, _): "silence #\(number)"
         case .window(let name, _): "maintenance \(name)"
+        case .parent(let number): "parent #\(number)"
         }
     }
 
-    /// When the hold ends.
-    public var until: Timestamp {
+    /// When the hold ends; nil while it lasts until something else happens (a parent's recovery).
+    public var until: Timestamp? {
         switch self {
         case .silence(_, let until), .window(_, let until): until
+        case .parent: nil
         }
     }
 }
@@ -74,6 +78,7 @@ extension EscalationEngine {
 
     /// What holds the incident at `now`, if anything.
     public func holder(of number: IncidentNumber, at now: Timestamp) -> Holder? {
+        if let parent = parents(of: number).first { return .parent(parent) }
         guard let holds = holders[number] else { return nil }
         for id in holds.silences {
             if let silence = silences[id], silence.isActive(at: now) { return .silence(id, until: silence.end) }

@@ -29,6 +29,12 @@ public struct EscalationEngine: Sendable {
     /// Silences by their end, to journal each as it expires.
     var silenceEnds = MinHeap<Timestamp, Int64>()
     var nextSilenceNumber: Int64 = 1
+    /// Holds recorded with open incidents (acks with a timeout, waits on parents).
+    var recorded: [IncidentNumber: [RecordedHold]] = [:]
+    /// Open parents and children under each `depends on` line.
+    var dependencyIndex = DependencyIndex(rules: .empty)
+    /// The children waiting on each open parent.
+    var waitingOn: [IncidentNumber: Set<IncidentNumber>] = [:]
 
     /// A fresh engine (no incidents). `now` anchors the daily report: the first one goes out
     /// at its next time of day after `now`.
@@ -52,7 +58,10 @@ public struct EscalationEngine: Sendable {
         for held in snapshot.held { storm.restore(held) }
         pendingRestoreActions = []
         restoreSilences(snapshot.silences, now: now)
-        if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint, silences.isEmpty, rules.windows.isEmpty {
+        recorded = snapshot.recordedHolds.filter { incidents.contains($0.key) }
+        if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint, silences.isEmpty, rules.windows.isEmpty,
+            recorded.isEmpty, rules.rules.allSatisfy({ $0.dependencies.isEmpty })
+        {
             // The rules are the ones every stored incident was matched against: only the
             // timers need rebuilding, from the front of each packed incident.
             var heap = TimerHeap()
@@ -138,6 +147,7 @@ public struct EscalationEngine: Sendable {
             store(incident)
             findHolders(incident)
             numberByID[id] = number
+            enterDependencies(incident, now: now, into: &actions)
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
             if let rule { fireDue(&incident, rule: rule, now: now, into: &actions) }  // sets its timer
@@ -156,6 +166,8 @@ public struct EscalationEngine: Sendable {
                 incident.ackedBy = event["by"] ?? incident.ackedBy
                 store(incident)
                 actions.append(.acknowledged(incident))
+                recordAckHold(incident, asked: event["for"].flatMap(RuleDuration.init(parsing:)), now: now, into: &actions)
+                reschedule(incident)
             case .note:
                 store(incident)
                 actions.append(.noted(incident))
@@ -167,12 +179,15 @@ public struct EscalationEngine: Sendable {
                 incidents[number] = nil
                 numberByID[id] = nil
                 holders[number] = nil
+                let waiting = children(of: number).compactMap { incidents.peek($0) }
+                leaveDependencies(incident, now: now, into: &actions)
+                recorded[number] = nil
                 ledger.recordResolved(incident)
                 actions.append(.resolved(incident))
                 let stormOff = incident.rule.flatMap { rules.rule(named: $0) }?.stormOff ?? false
                 for name in incident.told {
                     guard let contact = rules.contacts[name] else { continue }
-                    let message = composer.recoveredMessage(incident, contact: contact, rules: rules, now: now)
+                    let message = composer.recoveredMessage(incident, contact: contact, rules: rules, now: now, stillOpen: waiting)
                     actions.append(gate(message, group: incident.rule?.rawValue ?? "-", stormOff: stormOff, now: now))
                 }
             }
@@ -254,9 +269,11 @@ public struct EscalationEngine: Sendable {
         incidents.clearTimers()
         rebuildWindowIndex()
         holders = [:]
-        for number in incidents.numbers.sorted() {
+        let numbers = incidents.numbers.sorted()
+        for number in numbers { if let incident = incidents.peek(number) { findHolders(incident) } }
+        actions += rebuildDependencies(now: now)
+        for number in numbers {
             guard var incident = incidents[number] else { continue }
-            findHolders(incident)
             let rule = rules.rule(for: incident.fields)
             if rule?.name != incident.rule || rule?.scheduleDigest != incident.scheduleDigest && rule != nil {
                 move(&incident, to: rule, now: now, actions: &actions, announce: incident.rule)
@@ -302,6 +319,7 @@ public struct EscalationEngine: Sendable {
     /// When the incident's next step or repeat is due; nil when nothing more will fire.
     func nextDeadline(_ incident: Incident) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
+        if let expiry = ackExpiry(incident, rule: rule) { return expiry }
         return EscalationEngine.nextDeadline(incident.schedule, rule: rule, due: dueFunction(incident.number, began: incident.began))
     }
 
@@ -328,9 +346,7 @@ public struct EscalationEngine: Sendable {
     /// come); a timer already set for that deadline is kept (one heap entry per incident,
     /// however often it is touched).
     mutating func schedule(_ incident: Incident, rule: Rule?) {
-        setTimer(
-            incident.number,
-            rule.flatMap { EscalationEngine.nextDeadline(incident.schedule, rule: $0, due: dueFunction(incident.number, began: incident.began)) })
+        setTimer(incident.number, rule == nil ? nil : nextDeadline(incident))
     }
 
     mutating func setTimer(_ number: IncidentNumber, _ deadline: Timestamp?) {

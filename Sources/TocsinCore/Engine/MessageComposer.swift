@@ -179,7 +179,9 @@ public struct MessageComposer: Sendable {
     }
 
     /// The "recovered" message to someone already told.
-    func recoveredMessage(_ incident: Incident, contact: Contact, rules: RuleSet, now: Timestamp) -> OutboundMessage {
+    func recoveredMessage(
+        _ incident: Incident, contact: Contact, rules: RuleSet, now: Timestamp, stillOpen children: [Incident] = []
+    ) -> OutboundMessage {
         let zone = rules.settings.zone
         let words = rules.settings.language.catalog
         let end = incident.resolvedAt ?? now
@@ -191,11 +193,38 @@ public struct MessageComposer: Sendable {
         facts.append((words.labelTold, words.names(incident.told.map(\.rawValue))))
         var body = words.recoveredLead(incident.summary ?? words.noSummary) + "\n\n"
         body += table(facts)
+        if !children.isEmpty {
+            // The incidents that waited on this one and are still open: their steps run again now.
+            body += words.childrenHeading(children.count)
+            for child in children.prefix(MessageComposer.digestListLimit) {
+                body += "  #\(child.number) \(child.id) — \(child.summary ?? words.noSummary)\n"
+            }
+            if children.count > MessageComposer.digestListLimit {
+                body += words.andMore(children.count - MessageComposer.digestListLimit, command: "tocsinctl list --open")
+            }
+        }
         return OutboundMessage(
             messageID: messageID(incident.number.description, "recovered", contact.name.rawValue),
             contact: contact.name, channel: contact.channel, purpose: .recovered, subject: subject, body: body,
             inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
             kind: incident.kind, severity: incident.severity, rule: incident.rule, step: "recovered")
+    }
+
+    /// "Ack expired": the acknowledgement ran out with the incident still open (SPEC §16).
+    func ackExpiredMessage(_ incident: Incident, contact: Contact, rules: RuleSet, now: Timestamp) -> OutboundMessage {
+        let zone = rules.settings.zone
+        let words = rules.settings.language.catalog
+        let subject = words.ackExpiredSubject(number: incident.number, by: incident.ackedBy ?? "-", headline: headline(incident))
+        var facts = factLines(incident, zone: zone, now: now, words: words)
+        facts.append((words.labelAckedBy, (incident.ackedBy ?? "-") + (incident.ackedAt.map { " " + zone.shortString($0) } ?? "")))
+        let lead = words.ackExpiredLead(incident.summary ?? words.noSummary)
+        let body = compose(lead: lead, facts: facts, incident: incident, words: words)
+        let at = incident.ackedAt.map { String($0.milliseconds) } ?? "0"
+        return OutboundMessage(
+            messageID: messageID(incident.number.description, "ack-expired", at, contact.name.rawValue),
+            contact: contact.name, channel: contact.channel, purpose: .ackExpired, subject: subject, body: body,
+            inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
+            kind: incident.kind, severity: incident.severity, rule: incident.rule, step: "ack-expired")
     }
 
     /// Several held messages to one contact as one digest.

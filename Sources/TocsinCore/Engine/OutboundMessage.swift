@@ -4,6 +4,8 @@ public struct OutboundMessage: Hashable, Sendable {
     /// What the message is about.
     public enum Purpose: String, Hashable, Sendable {
         case step, repeated = "repeat", recovered, digest, report
+        /// An acknowledgement ran out with the incident still open (SPEC §16).
+        case ackExpired = "ack-expired"
     }
 
     /// Stable Message-ID (without angle brackets): a retry or a repeat after a crash

@@ -8,6 +8,8 @@ public struct HoldLookup: Sendable {
     public var windows: [MaintenanceWindow]
     /// The zone windows are read in.
     public var zone: Zone
+    /// The open parents each waiting incident waits on (from the store's holds).
+    public var waits: [IncidentNumber: [IncidentNumber]] = [:]
 
     /// A lookup over these silences and windows.
     public init(silences: [Silence], windows: [MaintenanceWindow], zone: Zone) {
@@ -17,7 +19,13 @@ public struct HoldLookup: Sendable {
     }
 
     /// Whether nothing can hold anything.
-    public var isEmpty: Bool { silences.isEmpty && windows.isEmpty }
+    public var isEmpty: Bool { silences.isEmpty && windows.isEmpty && waits.isEmpty }
+
+    /// What holds incident `number`: a parent it waits on first, then as `holder(for:at:)`.
+    public func holder(of number: IncidentNumber, fields: Event, at now: Timestamp) -> Holder? {
+        if let parent = waits[number]?.min() { return .parent(parent) }
+        return holder(for: fields, at: now)
+    }
 
     /// The silence (lowest number first) or window holding an incident with these fields at
     /// `now`, if any.
@@ -38,6 +46,7 @@ public struct HoldLookup: Sendable {
         switch holder {
         case .silence(let number, let until): "silenced by #\(number) until \(zone.shortString(until))"
         case .window(let name, let until): "silenced by maintenance \(name) until \(zone.shortString(until))"
+        case .parent(let number): "waiting on #\(number)"
         }
     }
 }

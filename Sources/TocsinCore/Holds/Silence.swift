@@ -1,3 +1,27 @@
+/// A hold recorded with one incident as it happened (SPEC Part two): an acknowledgement
+/// under `ack-timeout`, a wait on a parent incident. Stored, so a restart derives the same
+/// deadlines; `interval.until` is nil while it lasts.
+public struct RecordedHold: Hashable, Sendable {
+    /// Why the clock was held.
+    public enum Cause: Hashable, Sendable {
+        /// Acknowledged under `stop on ack` with a timeout.
+        case ack
+        /// Waiting on parent incident N (`depends on`).
+        case parent(IncidentNumber)
+    }
+
+    /// Why.
+    public var cause: Cause
+    /// When.
+    public var interval: HeldInterval
+
+    /// Creates a record.
+    public init(cause: Cause, interval: HeldInterval) {
+        self.cause = cause
+        self.interval = interval
+    }
+}
+
 /// A silence (SPEC §14): while it lasts, incidents whose fields match it are held — opened,
 /// stored and shown, but their escalation clocks stand still.
 ///

@@ -161,6 +161,24 @@ public struct MessageCatalog: Hashable, Sendable {
             : "[Tocsin #\(number)] RECOVERED after \(after.humanAge): \(headline)"
     }
 
+    /// Before the list of children still open in a parent's "recovered" message.
+    func childrenHeading(_ count: Int) -> String {
+        zh ? "\n仍未恢复的关联事件（\(count)个，现恢复升级计时）：\n" : "\nStill open among the incidents that waited on it (\(count); their escalation runs again now):\n"
+    }
+
+    var labelAckedBy: String { zh ? "确认人" : "Acked by" }
+
+    /// The "ack expired" subject.
+    func ackExpiredSubject(number: IncidentNumber, by: String, headline: String) -> String {
+        zh ? "[Tocsin #\(number)] 确认已超时，仍未恢复（\(by) 确认）：\(headline)"
+            : "[Tocsin #\(number)] ACK EXPIRED, still not recovered (acked by \(by)): \(headline)"
+    }
+
+    /// The "ack expired" first line.
+    func ackExpiredLead(_ summary: String) -> String {
+        zh ? "确认已超时，事件仍未恢复，升级继续：\(summary)" : "The acknowledgement ran out and the incident is still not recovered; escalation goes on: \(summary)"
+    }
+
     /// The recovered message's first line.
     func recoveredLead(_ summary: String) -> String { zh ? "已恢复：\(summary)" : "Recovered: \(summary)" }
 

@@ -47,6 +47,12 @@ public struct Rule: Hashable, Sendable {
     /// `storm off`: this rule's messages always go at once, never gathered by storm control
     /// (an urgent complaint is never held back behind an earlier one, SPEC §8).
     public let stormOff: Bool
+    /// `ack-timeout`: how long an acknowledgement holds the steps of a `stop on ack` rule
+    /// before they go on (SPEC §16); nil: an ack stops them for good.
+    public var ackTimeout: RuleDuration?
+    /// `depends on` lines: while an open incident matches one (with the same values of its
+    /// `equal` fields), this rule's incidents are held (SPEC §15).
+    public var dependencies: [Dependency] = []
     /// The step indices in firing order (by delay, then as written).
     public let firingOrder: [Int]
     /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
@@ -62,7 +68,8 @@ public struct Rule: Hashable, Sendable {
     /// Creates a rule.
     public init(
         name: RuleName, matchLines: [[Matcher]], steps: [Step], repetition: Repetition? = nil,
-        stopsOnAck: Bool = false, stormOff: Bool = false, subject: Template? = nil, body: Template? = nil,
+        stopsOnAck: Bool = false, stormOff: Bool = false, ackTimeout: RuleDuration? = nil, dependencies: [Dependency] = [],
+        subject: Template? = nil, body: Template? = nil,
         location: SourceLocation = SourceLocation(file: "-", line: 0, column: 0)
     ) {
         self.name = name
@@ -71,10 +78,13 @@ public struct Rule: Hashable, Sendable {
         self.repetition = repetition
         self.stopsOnAck = stopsOnAck
         self.stormOff = stormOff
+        self.ackTimeout = ackTimeout
+        self.dependencies = dependencies
         self.firingOrder = steps.indices.sorted { (steps[$0].delay, $0) < (steps[$1].delay, $1) }
         var parts = steps.map { "\($0.delay.milliseconds)\($0.working ? "w" : ""):" + $0.contacts.map(\.rawValue).joined(separator: ",") }
         if let repetition { parts.append("r\(repetition.interval.milliseconds)x\(repetition.maxCount ?? -1)") }
         parts.append(stopsOnAck ? "ack" : "resolve")
+        if let ackTimeout { parts.append("at\(ackTimeout.milliseconds)") }
         self.scheduleDigest = parts.joined(separator: ";")
         self.subject = subject
         self.body = body
@@ -88,6 +98,25 @@ public struct Rule: Hashable, Sendable {
 
     /// The step that `repeat` repeats: the one that fires last.
     public var lastStepIndex: Int? { firingOrder.last }
+}
+
+/// `depends on MATCHER... [equal FIELD...]`: a parent this rule's incidents wait on.
+public struct Dependency: Hashable, Sendable {
+    /// What a parent matches.
+    public var matchers: [Matcher]
+    /// Fields a parent must share with the child (`equal branch`).
+    public var equalFields: [String]
+
+    /// Creates a dependency.
+    public init(matchers: [Matcher], equalFields: [String]) {
+        self.matchers = matchers
+        self.equalFields = equalFields
+    }
+
+    /// Whether `parent` is a parent of `child` under this dependency.
+    public func holds(child: Event, parent: Event) -> Bool {
+        matchers.allSatisfy { $0.matches(parent) } && equalFields.allSatisfy { child[$0] != nil && child[$0] == parent[$0] }
+    }
 }
 
 /// `report daily HH:MM notify CONTACT...`.

@@ -267,17 +267,44 @@ struct RuleChecker {
             }
             if syntax.stopOnAck.count > 1 { warning("'stop on ack' given twice", syntax.stopOnAck[1]) }
             if syntax.stormOff.count > 1 { warning("'storm off' given twice", syntax.stormOff[1]) }
+            var ackTimeout: RuleDuration?
+            for (index, line) in syntax.ackTimeouts.enumerated() {
+                guard index == 0 else {
+                    error("'ack-timeout' given twice in rule '\(name)'", line.keyword)
+                    valid = false
+                    continue
+                }
+                guard let duration = RuleDuration(parsing: line.duration.text), duration >= .seconds(1) else {
+                    error(RuleDuration(parsing: line.duration.text) == nil ? badDuration(line.duration.text) : "'ack-timeout' needs at least 1s", line.duration)
+                    valid = false
+                    continue
+                }
+                if syntax.stopOnAck.isEmpty {
+                    warning("'ack-timeout' has no effect without 'stop on ack': an ack does not stop this rule's steps", line.keyword)
+                }
+                ackTimeout = duration
+            }
+            var dependencies: [Dependency] = []
+            for line in syntax.dependsOn {
+                var matchers: [Matcher] = []
+                for token in line.matchers {
+                    if let matcher = checkMatcher(token) { matchers.append(matcher) } else { valid = false }
+                }
+                dependencies.append(Dependency(matchers: matchers, equalFields: line.equal.map(\.text)))
+            }
             let subject = checkTemplates(syntax.subjects, kind: "subject")
             let body = checkTemplates(syntax.bodies, kind: "body")
             guard valid, subject.ok, body.ok else { continue }
             rules.append(
                 Rule(
                     name: RuleName(name), matchLines: matchLines, steps: steps, repetition: repetition,
-                    stopsOnAck: !syntax.stopOnAck.isEmpty, stormOff: !syntax.stormOff.isEmpty,
+                    stopsOnAck: !syntax.stopOnAck.isEmpty, stormOff: !syntax.stormOff.isEmpty, ackTimeout: ackTimeout,
+                    dependencies: dependencies,
                     subject: subject.template, body: body.template,
                     location: syntax.keyword.range.start))
         }
         warnShadowed(rules, syntaxes)
+        checkDependencyCycles(rules, syntaxes)
         return rules
     }
 

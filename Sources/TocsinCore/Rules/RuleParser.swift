@@ -5,7 +5,7 @@ public struct RuleParser {
     /// Top-level statements.
     public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster", "maintenance"]
     /// Statements inside a `rule` block.
-    public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body"]
+    public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body", "ack-timeout", "depends"]
 
     private var syntax = RuleFileSyntax()
     private var diagnostics: [Diagnostic] = []
@@ -175,6 +175,20 @@ public struct RuleParser {
                 return error("expected 'stop on ack'", head)
             }
             currentRule?.stopOnAck.append(head)
+        case "ack-timeout":
+            guard args.count == 1 else { return error("'ack-timeout' is written: ack-timeout DURATION, e.g. ack-timeout 2h", head) }
+            currentRule?.ackTimeouts.append((head, args[0]))
+        case "depends":
+            guard args.count >= 2, args[0].isBare, args[0].text == "on" else {
+                return error("a dependency is written: depends on MATCHER... [equal FIELD...], e.g. depends on kind=fault system=core-banking equal branch", head)
+            }
+            let rest = Array(args.dropFirst())
+            let split = rest.firstIndex { $0.isBare && $0.text == "equal" }
+            let matchers = Array(rest[..<(split ?? rest.count)])
+            let equal = split.map { Array(rest[($0 + 1)...]) } ?? []
+            guard !matchers.isEmpty else { return error("'depends on' needs at least one matcher before 'equal'", args[0]) }
+            if let split, equal.isEmpty { return error("'equal' needs at least one field name, e.g. equal branch", rest[split]) }
+            currentRule?.dependsOn.append((head, matchers, equal))
         case "storm":
             guard args.count == 1, args[0].isBare, args[0].text == "off" else {
                 return error("expected 'storm off' (this rule's messages are never held by storm control)", head)

@@ -40,6 +40,10 @@ public struct RuleFileSyntax: Sendable {
         public var steps: [Step] = []
         public var repeats: [Repeat] = []
         public var stopOnAck: [RuleToken] = []
+        /// `ack-timeout DURATION` lines (one is meant).
+        public var ackTimeouts: [(keyword: RuleToken, duration: RuleToken)] = []
+        /// `depends on MATCHER... [equal FIELD...]` lines.
+        public var dependsOn: [(keyword: RuleToken, matchers: [RuleToken], equal: [RuleToken])] = []
         /// `storm off` lines (one is meant).
         public var stormOff: [RuleToken] = []
         public var subjects: [RuleToken] = []

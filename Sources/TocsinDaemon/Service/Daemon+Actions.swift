@@ -42,6 +42,7 @@ extension Daemon {
             case .resolved(let incident):
                 if incident.ackedAt != nil { ackedCount = max(0, ackedCount - 1) }
                 batch.save(incident)
+                batch.deleteHolds(incident.number)
                 let detail = "cause: \(incident.cause ?? "-"), by: \(incident.resolvedBy ?? "-")"
                 batch.appendTimeline(incident: incident.number, at: now, what: "resolved", detail: detail)
                 note(.incidentResolved, .notice, "incident #\(incident.number) \(incident.id) resolved (\(detail))", fields: incidentFields(incident), into: &effects)
@@ -62,6 +63,13 @@ extension Daemon {
                 queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
                 batch.recordReport(time: time, at: at)
+            case .holdRecorded(let number, let hold):
+                batch.saveHold(number, hold)
+            case .ackExpired(let incident):
+                ackedCount = max(0, ackedCount - 1)
+                batch.save(incident)
+                batch.appendTimeline(incident: incident.number, at: now, what: "ack expired", detail: "acked by \(incident.ackedBy ?? "-")")
+                note(.incidentAcknowledged, .notice, "incident #\(incident.number) \(incident.id): the ack by \(incident.ackedBy ?? "-") expired; it is open again", fields: incidentFields(incident), into: &effects)
             case .silenceAdded(let silence):
                 batch.saveSilence(silence)
                 let zone = rules.settings.zone

@@ -261,6 +261,7 @@ extension Daemon {
         switch holder {
         case .silence(let number, _): [("TOCSIN_SILENCE", String(number))]
         case .window(let name, _): [("TOCSIN_MAINTENANCE", name)]
+        case .parent(let number): [("TOCSIN_PARENT", number.description)]
         case nil: []
         }
     }
