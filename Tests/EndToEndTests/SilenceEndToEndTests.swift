@@ -139,3 +139,78 @@ struct SilenceEndToEndTests {
         #expect(list.stdout == "no silences in force or to come\n", "\(list.stdout)")
     }
 }
+
+/// Ack timeouts and dependencies against the real tocsind on second-scale rules (SPEC §15, §16).
+@Suite("Ack timeouts and dependencies (the real binary)", .serialized)
+struct HeldClockEndToEndTests {
+    @Test("an expired ack sends 'ack expired' and the steps resume; show says the ack ran out")
+    func ackExpires() throws {
+        let d = try DaemonProcess(rules: """
+            set storm-window 0s
+            contact lead mail lead@branch.example
+            contact boss mail boss@branch.example
+            rule urgent
+              match kind=complaint
+              after 0m notify lead
+              after 2s notify boss
+              stop on ack
+              ack-timeout 10s
+            """)
+        try d.start()
+        defer { d.stop() }
+        let start = Date()
+        _ = try d.send("kind=complaint id=c-1 summary=客户投诉")
+        #expect(eventually(5) { d.mails().count == 1 })
+        let ack = try d.ctl(["ack", "c-1", "--by", "lead", "--for", "2s"])
+        #expect(ack.status == 0 && ack.stdout.contains("state=acked"), "\(ack.stdout)\(ack.stderr)")
+        let acked = Date().timeIntervalSince(start)
+        #expect(eventually(6) { d.mails().count == 2 })
+        let expired = d.mails().first { header("Message-ID", in: $0)?.contains(".ack-expired.") == true }
+        #expect(expired.map { header("To", in: $0) } == "lead@branch.example")
+        #expect((try PythonEmailE2E.parse(expired ?? "")["subject"] as? String)?.hasPrefix("[Tocsin #1] ACK EXPIRED") == true)
+        // Held from the ack for 2 s: boss's 2 s step comes at about 2 + 2 s, not at once.
+        #expect(eventually(6) { d.mails().count == 3 })
+        let boss = Date().timeIntervalSince(start)
+        #expect(boss >= 3.2 && boss <= acked + 4.5, "boss at \(boss), acked at \(acked)")
+        let show = try d.ctl(["show", "c-1"])
+        #expect(show.stdout.contains("State         open") && show.stdout.contains("ack expired"), "\(show.stdout)")
+    }
+
+    @Test("children of an open parent fire nothing; when it resolves they fire on their shifted deadlines; list says waiting on #1")
+    func childrenWait() throws {
+        let d = try DaemonProcess(rules: """
+            set storm-window 4s
+            contact lead mail lead@branch.example
+            contact boss mail boss@branch.example
+            rule core
+              match kind=fault system=core-banking
+              after 1s notify boss
+            rule terminal
+              match kind=fault system=terminal
+              depends on kind=fault system=core-banking equal branch
+              after 2s notify lead
+            """)
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send("kind=fault system=core-banking branch=b1 id=core summary=核心中断")
+        _ = try d.send((1...5).map { "kind=fault system=terminal branch=b1 id=t-\($0) summary=终端\($0)" })
+        #expect(eventually(5) { d.mails().count == 1 })  // boss, for the core
+        usleep(3_000_000)
+        #expect(d.mails().count == 1)
+        let list = try d.ctl(["list"])
+        #expect(list.stdout.contains("waiting on #1"), "\(list.stdout)")
+        let resolvedAt = Date()
+        #expect(try d.send("action=resolve id=core cause=恢复").hasPrefix("ok "))
+        // The recovered mail to boss, listing the five still open.
+        #expect(eventually(8) { d.mails().contains { header("Message-ID", in: $0)?.contains(".recovered.") == true } })
+        let recovered = d.mails().first { header("Message-ID", in: $0)?.contains(".recovered.") == true } ?? ""
+        #expect(recovered.contains("t-5"), "\(recovered)")
+        // Five children released at once, 2 s later: the first to lead at once, the other
+        // four gathered by storm control into one digest at the window's end.
+        #expect(eventually(8) { d.mails().filter { header("To", in: $0) == "lead@branch.example" }.count == 1 })
+        #expect(Date().timeIntervalSince(resolvedAt) >= 1.5)
+        #expect(eventually(8) { d.mails().filter { header("To", in: $0) == "lead@branch.example" }.count == 2 })
+        let digest = d.mails().last { header("To", in: $0) == "lead@branch.example" } ?? ""
+        #expect(header("Message-ID", in: digest)?.contains(".digest.") == true, "\(digest)")
+    }
+}
