@@ -7,6 +7,10 @@ SPEC §4, §5 and §11 and print the figures.
   no spool file was applied twice;              no step fired twice;
   every step that fell due was delivered at least once (by Message-ID).
 
+Silences are created over the socket all along for a second kind of incident (kind=maint,
+one 1 s step): every silence answered `ok` must be in the store, and no maint step may fire
+before its deadline on the held clock (1 s of time outside the silences).
+
 Some cycles also start a second tocsind on the same state, which must refuse to run (exit
 1, naming the holder) while the first goes on; others remove the store's WAL under the
 running daemon, which must save what was committed and stop by itself with status 1.
@@ -37,11 +41,13 @@ printf '%s\\n' "$id" >> {log}
 os.chmod(stub, 0o755)
 with open(f"{rules}/torture.rules", "w") as f:
     f.write("set storm-window 0s\ncontact sink mail sink@example.org\n"
-            "rule fault\n  match kind=fault severity=1\n  after 0m notify sink\n  after 1s notify sink\n")
+            "rule fault\n  match kind=fault severity=1\n  after 0m notify sink\n  after 1s notify sink\n"
+            "rule maint\n  match kind=maint\n  after 1s notify sink\n")
 for sub in ("tmp", "new", "failed"):
     os.makedirs(f"{spool}/{sub}", exist_ok=True)
 
 acked_socket, spool_written, counter = set(), {}, [0]
+acked_silences = set()
 lock = threading.Lock()
 
 starts = [0]
@@ -126,11 +132,30 @@ def socket_feeder(stop):
         batch = [next_id("s") for _ in range(50)]
         sent.extend(batch)
         try:
-            s.sendall("".join(f"kind=fault severity={rng.randint(1, 10)} id={i}\n" for i in batch).encode())
+            s.sendall("".join((f"kind=maint id={i}\n" if rng.random() < 0.02 else f"kind=fault severity={rng.randint(1, 10)} id={i}\n") for i in batch).encode())
         except OSError:
             break
     t.join(timeout=3)
     s.close()
+
+def add_silence():
+    """Creates a silence of kind=maint lasting 0.2-1.5 s; remembers its number once `ok`."""
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(sock); s.settimeout(2)
+        until = int((time.time() + rng.uniform(0.2, 1.5)) * 1000)
+        s.sendall(f"silence add until={until} by=torture reason=torture m1=kind=maint\n".encode())
+        reply = s.recv(4096).decode()
+        s.close()
+        if reply.startswith("ok silence="):
+            with lock: acked_silences.add(int(reply.split("silence=")[1].split()[0]))
+    except (OSError, ValueError, IndexError):
+        pass
+
+def silence_feeder(stop):
+    """Silences all along (under the feeders' load most are answered only after the kill)."""
+    while not stop.is_set():
+        add_silence()
+        time.sleep(rng.uniform(0.01, 0.05))
 
 def spool_feeder(stop):
     while not stop.is_set():
@@ -179,8 +204,10 @@ for cycle in range(args.cycles):
     # One kill in four may land during start-up; the others after READY=1, so that the
     # socket side is acknowledged often enough to be tested in every run.
     proc = start(wait_ready=rng.random() < 0.75)
+    add_silence()  # one answered before the load comes, so every cycle kills after an `ok`
     stop = threading.Event()
-    feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,))]
+    feeders = [threading.Thread(target=socket_feeder, args=(stop,)), threading.Thread(target=spool_feeder, args=(stop,)),
+               threading.Thread(target=silence_feeder, args=(stop,))]
     for t in feeders: t.start()
     time.sleep(rng.uniform(0.01, args.max_run))
     # Cycles 1 and 2 always try one of each, so that a short run (make test) has both.
@@ -197,7 +224,7 @@ for cycle in range(args.cycles):
 
 # A last, calm run: let every due step fire and every queued mail go out.
 proc = start()
-time.sleep(1.5)
+time.sleep(3.5)  # the last silences end (at most 1.5 s) and the maint steps they held fall due
 deadline = time.time() + 600
 while time.time() < deadline:
     probe = sqlite3.connect(f"file:{state}/tocsin.db?mode=ro", uri=True)
@@ -215,6 +242,21 @@ steps = db.execute("SELECT incident, detail, COUNT(*) FROM timeline WHERE what='
 instance = db.execute("SELECT value FROM meta WHERE key='instance'").fetchone()[0]
 incidents = db.execute("SELECT number, began FROM incidents WHERE rule = 'fault'").fetchall()
 delivered = set(open(log).read().split()) if os.path.exists(log) else set()
+stored_silences = {n: (f, min(u, e) if e is not None else u) for n, f, u, e in db.execute("SELECT number, from_ms, until_ms, expired_ms FROM silences")}
+lost_silences = sorted(acked_silences - set(stored_silences))
+def held_deadline(began, length=1000):
+    """began + length on a clock standing still inside every silence (all match kind=maint)."""
+    remaining, cursor = length, began
+    for f, u in sorted(stored_silences.values()):
+        if u <= cursor: continue
+        if f > cursor:
+            if remaining < f - cursor: return cursor + remaining
+            remaining -= f - cursor
+        cursor = max(cursor, u)
+    return cursor + remaining
+maint_fired = db.execute("SELECT i.number, i.began, t.at FROM incidents i JOIN timeline t ON t.incident = i.number AND t.what = 'step' WHERE i.rule = 'maint'").fetchall()
+early = [(n, at - held_deadline(b)) for n, b, at in maint_fired if at < held_deadline(b)]
+maint_incidents = db.execute("SELECT number, began FROM incidents WHERE rule = 'maint'").fetchall()
 
 lost_socket = [i for i in acked_socket if i not in counts]
 left_in_new = os.listdir(f"{spool}/new")
@@ -231,16 +273,21 @@ for number, began in incidents:
         mid = f"tocsin.{instance}.{number}.fault.{step}.sink"
         if mid not in delivered_local:
             missing.append(mid + "@")
+for number, began in maint_incidents:
+    mid = f"tocsin.{instance}.{number}.maint.s1.sink"
+    if mid not in delivered_local:
+        missing.append(mid + "@")
 
 print(f"torture: seed={seed} cycles={args.cycles} seconds={time.time() - t0:.0f}")
 print(f"  socket events acknowledged: {len(acked_socket)}   lost: {len(lost_socket)}")
 print(f"  spool files written: {len(spool_written)}   applied: {len(applied_files)}   lost: {len(lost_spool)}   left in new/: {len(left_in_new)}   failed: {len(failed)}")
 print(f"  incidents stored: {len(counts)}   applied twice: {len(twice)}")
 print(f"  steps fired twice: {len(steps)}   due steps never delivered: {len(missing)}   deliveries: {len(open(log).read().split()) if os.path.exists(log) else 0} ({len(delivered)} distinct Message-IDs)")
+print(f"  silences acknowledged: {len(acked_silences)}   lost: {len(lost_silences)}   maint steps fired: {len(maint_fired)} of {len(maint_incidents)}   early: {len(early)} {early[:3]}")
 print(f"  second daemons started: {second_daemons[0]}   not refused: {len(second_daemon_problems)} {second_daemon_problems[:3]}")
 print(f"  WAL removals: {wal_removals[0]}   not stopped cleanly: {len(wal_problems)} {wal_problems[:3]}")
 checks = [not lost_socket, not lost_spool, not left_in_new, not failed, not twice, not steps, not missing,
-          not second_daemon_problems, not wal_problems]
+          not second_daemon_problems, not wal_problems, not lost_silences, not early]
 ok = all(checks)
 if ok:
     subprocess.run(["rm", "-rf", root])
