@@ -16,6 +16,12 @@ extension Store {
         snapshot.held = try heldMessages()
         snapshot.silences = try silences()
         snapshot.recordedHolds = try recordedHolds()
+        let beats = try db.statement("SELECT key, value FROM meta WHERE key LIKE 'expect.%'")
+        while try beats.step() {
+            if let ms = Int64(beats.text(1)) {
+                snapshot.lastBeats[String(beats.text(0).dropFirst(Store.heartbeatKeyPrefix.count))] = Timestamp(milliseconds: ms)
+            }
+        }
         snapshot.nextNumber = (try db.scalar("SELECT MAX(number) FROM incidents") ?? 0) + 1
         snapshot.rulesFingerprint = try metaValue(Store.rulesFingerprintKey)
         var since = Timestamp(milliseconds: Int64.max)
@@ -32,6 +38,9 @@ extension Store {
     /// The meta key of `RuleSet.fingerprint` for the rules the stored incidents were matched
     /// against.
     public static let rulesFingerprintKey = "rules.fingerprint"
+
+    /// The meta keys of heartbeats' last beats: `expect.NAME`.
+    public static let heartbeatKeyPrefix = "expect."
 
     /// Remembers when a daily report went out.
     public func recordReport(time: TimeOfDay, at: Timestamp) throws(StoreError) {

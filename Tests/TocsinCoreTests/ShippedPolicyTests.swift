@@ -114,6 +114,26 @@ struct ShippedPolicyTests {
         #expect(h.drain() == ["+1d8h centre-manager report", "+1d8h dept-head report"])
     }
 
+    @Test("the shipped expect patrol, once uncommented, compiles and opens expect:patrol after 35 working minutes")
+    func shippedPatrol() throws {
+        var files = Rules.shippedFiles
+        let index = try #require(files.firstIndex { $0.name.hasSuffix("30-reports.rules") })
+        let text = files[index].text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let l = String(line)
+            return l.hasPrefix("# expect") || l.hasPrefix("#   ") ? String(l.dropFirst(2)) : l
+        }.joined(separator: "\n")
+        #expect(text.contains("\nexpect patrol\n  match kind=patrol\n  every 30m grace 5m during workhours\n"))
+        files[index] = SourceFile(name: files[index].name, text: text)
+        let compilation = RuleCompiler.compile(files)
+        #expect(compilation.diagnostics.isEmpty, "\(compilation.renderedDiagnostics())")
+        let set = try #require(compilation.ruleSet)
+        // Tuesday 2026-12-08 10:00: a patrol; none after: missed at 10:35, told to lead-li.
+        var h = EngineHarness(rules: set, start: RFC3339.parse("2026-12-08T10:00:00+08:00")!)
+        h.submit("kind=patrol id=patrol summary=巡查正常")
+        h.advance(by: .minutes(35))
+        #expect(h.drain(since: RFC3339.parse("2026-12-08T10:00:00+08:00")!) == ["+35m lead-li step"])
+    }
+
     @Test("shift-lead is a roster: the member on duty is told, by the duty day's handoff at 08:30")
     func shiftLeadRoster() throws {
         let at = { (text: String) in RFC3339.parse(text)! }

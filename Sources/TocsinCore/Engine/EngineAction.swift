@@ -29,6 +29,8 @@ public enum EngineAction: Sendable {
     case holdRecorded(IncidentNumber, RecordedHold)
     /// An acknowledgement ran out: the incident is open again (the "ack expired" messages follow).
     case ackExpired(Incident)
+    /// A heartbeat's beat came (or its counting started again): remember when.
+    case heartbeat(name: String, at: Timestamp)
     /// A silence was created: store it (the client's `ok` waits for that) and journal it.
     case silenceAdded(Silence)
     /// A silence ended: at its `until` (`early` false) or expired by an operator.

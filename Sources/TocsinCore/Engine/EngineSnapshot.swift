@@ -45,6 +45,8 @@ public struct EngineSnapshot: Sendable {
     public var nextNumber: Int64
     /// The stored silences.
     public var silences: [Silence] = []
+    /// Each heartbeat's last beat, by name.
+    public var lastBeats: [String: Timestamp] = [:]
     /// The holds recorded with open incidents.
     public var recordedHolds: [IncidentNumber: [RecordedHold]] = [:]
 

@@ -33,6 +33,8 @@ public struct EscalationEngine: Sendable {
     var recorded: [IncidentNumber: [RecordedHold]] = [:]
     /// Open parents and children under each `depends on` line.
     var dependencyIndex = DependencyIndex(rules: .empty)
+    /// Each heartbeat's last beat (or the baseline counting starts from).
+    var lastBeats: [String: Timestamp] = [:]
     /// The children waiting on each open parent.
     var waitingOn: [IncidentNumber: Set<IncidentNumber>] = [:]
 
@@ -59,6 +61,8 @@ public struct EscalationEngine: Sendable {
         pendingRestoreActions = []
         restoreSilences(snapshot.silences, now: now)
         recorded = snapshot.recordedHolds.filter { incidents.contains($0.key) }
+        lastBeats = snapshot.lastBeats
+        startHeartbeats(now: now)
         if let fingerprint = snapshot.rulesFingerprint, fingerprint == rules.fingerprint, silences.isEmpty, rules.windows.isEmpty,
             recorded.isEmpty, rules.rules.allSatisfy({ $0.dependencies.isEmpty })
         {
@@ -104,7 +108,7 @@ public struct EscalationEngine: Sendable {
 
     /// The next instant `tick` has work: a step, a storm window's end, or a report.
     public var nextWake: Timestamp? {
-        [timers.earliest, storm.nextRelease, nextReportDue?.at, silenceEnds.minKey].compactMap { $0 }.min()
+        [timers.earliest, storm.nextRelease, nextReportDue?.at, silenceEnds.minKey, nextHeartbeatDue].compactMap { $0 }.min()
     }
 
     /// The next number an incident will get.
@@ -118,6 +122,7 @@ public struct EscalationEngine: Sendable {
         var actions: [EngineAction] = []
         switch event.action {
         case .open:
+            if !rules.heartbeats.isEmpty { noteBeats(event, now: now, into: &actions) }
             if let id = event.id, let number = numberByID[id], var incident = incidents[number] {
                 incident.fields = incident.fields.merging(event.withoutControlFields)
                 incident.count += 1
@@ -234,6 +239,7 @@ public struct EscalationEngine: Sendable {
             actions.append(.release(StormRelease(key: key, through: now, count: messages.count), message: message))
         }
         actions += expireSilences(now: now)
+        actions += checkHeartbeats(now: now)
         while let (report, due) = nextReportDue, due <= now {
             actions += sendReport(report, now: now)
         }
@@ -244,6 +250,7 @@ public struct EscalationEngine: Sendable {
     /// changed moves to it (its overdue steps tell only those not yet told).
     public mutating func reload(_ newRules: RuleSet, now: Timestamp) -> [EngineAction] {
         rules = newRules
+        startHeartbeats(now: now)
         storm.window = newRules.settings.stormWindow
         for report in newRules.reports where lastReports[report.time] == nil { lastReports[report.time] = now }
         var actions = applyRules(now: now)

@@ -166,6 +166,14 @@ public struct MessageCatalog: Hashable, Sendable {
         zh ? "\n仍未恢复的关联事件（\(count)个，现恢复升级计时）：\n" : "\nStill open among the incidents that waited on it (\(count); their escalation runs again now):\n"
     }
 
+    /// The cause of a missed heartbeat's recovery.
+    var heartbeatReceived: String { zh ? "已收到心跳事件" : "heartbeat received" }
+
+    /// The summary of a missed heartbeat's incident.
+    func missedHeartbeat(_ name: String, after: RuleDuration) -> String {
+        zh ? "心跳缺失：\(name) 已超过\(duration(after))未收到" : "missed heartbeat: no \(name) event for \(after.humanAge)"
+    }
+
     var labelAckedBy: String { zh ? "确认人" : "Acked by" }
 
     /// The "ack expired" subject.

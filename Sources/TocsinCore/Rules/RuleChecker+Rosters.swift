@@ -96,8 +96,9 @@ extension RuleChecker {
         return Roster.Dated(first: first, last: last, member: who)
     }
 
-    /// `mon`, `mon-fri` (wrapping round the week: `fri-mon`).
+    /// `mon`, `mon-fri` (wrapping round the week: `fri-mon`), `daily`.
     private mutating func dayRange(_ text: String, token: RuleToken) -> [Int]? {
+        if text == "daily" { return Array(0..<7) }
         if let days = RuleChecker.weekdays(text) { return days }
         let bad = text.split(separator: "-").map(String.init).first { !RuleChecker.weekdayNames.contains($0) } ?? text
         error(

@@ -14,7 +14,9 @@ struct RuleChecker {
         let settings = checkSettings(syntax.settings)
         checkContacts(syntax.contacts)
         rosters = checkRosters(syntax.rosters)
-        let rules = checkRules(syntax.rules)
+        let heartbeats = checkExpects(syntax.expects)
+        // The missed incidents' rules come first: nothing else takes an `expect:NAME` incident.
+        let rules = heartbeats.map(\.rule) + checkRules(syntax.rules)
         let reports = syntax.reports.compactMap { checkReport($0) }
         var set = RuleSet(
             settings: settings,
@@ -22,6 +24,7 @@ struct RuleChecker {
             rules: rules, reports: reports)
         set.calendar = checkCalendar(syntax)
         set.windows = checkMaintenance(syntax.maintenance, zone: settings.zone)
+        set.heartbeats = heartbeats
         if !set.clock.timeline.hasWorkingTime, let token = workingStepTokens.first {
             error("a 'working' step never falls due: the calendar has no working hours ('workhours' lines)", token)
         }

@@ -3,9 +3,9 @@
 /// checker's job. Every line is parsed even after an error, so one run reports everything.
 public struct RuleParser {
     /// Top-level statements.
-    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster", "maintenance"]
+    public static let topLevelKeywords = ["set", "contact", "rule", "report", "workhours", "holiday", "workday", "roster", "maintenance", "expect"]
     /// Statements inside a `rule` block.
-    public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body", "ack-timeout", "depends"]
+    public static let ruleKeywords = ["match", "after", "repeat", "stop", "storm", "subject", "body", "ack-timeout", "depends", "every"]
 
     private var syntax = RuleFileSyntax()
     private var diagnostics: [Diagnostic] = []
@@ -29,7 +29,9 @@ public struct RuleParser {
     }
 
     private mutating func closeRule() {
-        if let rule = currentRule { syntax.rules.append(rule) }
+        if let rule = currentRule {
+            if rule.isExpect { syntax.expects.append(rule) } else { syntax.rules.append(rule) }
+        }
         currentRule = nil
         if let roster = currentRoster { syntax.rosters.append(roster) }
         currentRoster = nil
@@ -69,6 +71,14 @@ public struct RuleParser {
                 error("'rule' takes one name; put the rule's statements on the lines below it", args[1])
             }
             currentRule = RuleFileSyntax.Rule(keyword: head, name: name)
+        case "expect":
+            closeRule()
+            guard let name = args.first else { return error("'expect' needs a name: expect NAME", head) }
+            if args.count > 1 {
+                error("'expect' takes one name; put its match, every and after lines below it", args[1])
+            }
+            currentRule = RuleFileSyntax.Rule(keyword: head, name: name)
+            currentRule?.isExpect = true
         case "report":
             closeRule()
             // report daily HH:MM [on workdays] notify CONTACT...
@@ -175,6 +185,11 @@ public struct RuleParser {
                 return error("expected 'stop on ack'", head)
             }
             currentRule?.stopOnAck.append(head)
+        case "every":
+            guard currentRule?.isExpect == true else {
+                return error("'every' belongs in an 'expect' block (a heartbeat), not in a rule", head)
+            }
+            currentRule?.every.append((head, args))
         case "ack-timeout":
             guard args.count == 1 else { return error("'ack-timeout' is written: ack-timeout DURATION, e.g. ack-timeout 2h", head) }
             currentRule?.ackTimeouts.append((head, args[0]))

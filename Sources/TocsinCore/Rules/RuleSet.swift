@@ -41,6 +41,8 @@ public struct RuleSet: Sendable {
     public var calendar = WorkingCalendar() { didSet { clock = EscalationClock(calendar: calendar, zone: settings.zone) } }
     /// The escalation clock over `calendar` in the settings' zone (kept in step with both).
     public private(set) var clock: EscalationClock
+    /// `expect` heartbeats, in file order.
+    public var heartbeats: [Heartbeat] = []
     /// Maintenance windows, in file order.
     public var windows: [MaintenanceWindow] = []
     /// Duty rosters by name: steps and reports notify them like contacts.

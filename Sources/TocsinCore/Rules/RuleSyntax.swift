@@ -40,6 +40,10 @@ public struct RuleFileSyntax: Sendable {
         public var steps: [Step] = []
         public var repeats: [Repeat] = []
         public var stopOnAck: [RuleToken] = []
+        /// `expect NAME` instead of `rule NAME`: a heartbeat block.
+        public var isExpect = false
+        /// `every DURATION [grace DURATION] [during workhours]` lines (in an `expect` block).
+        public var every: [(keyword: RuleToken, arguments: [RuleToken])] = []
         /// `ack-timeout DURATION` lines (one is meant).
         public var ackTimeouts: [(keyword: RuleToken, duration: RuleToken)] = []
         /// `depends on MATCHER... [equal FIELD...]` lines.
@@ -100,6 +104,8 @@ public struct RuleFileSyntax: Sendable {
     public var rosters: [Roster] = []
     public var contacts: [Contact] = []
     public var rules: [Rule] = []
+    /// `expect` blocks (heartbeats), parsed like rules.
+    public var expects: [Rule] = []
     public var reports: [Report] = []
     public var workhours: [Workhours] = []
     public var holidays: [CalendarDay] = []

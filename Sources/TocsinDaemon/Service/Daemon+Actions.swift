@@ -63,6 +63,8 @@ extension Daemon {
                 queue(message, now: now, effects: &effects)
             case .reportSent(let time, let at):
                 batch.recordReport(time: time, at: at)
+            case .heartbeat(let name, let at):
+                batch.setMeta(Store.heartbeatKeyPrefix + name, String(at.milliseconds))
             case .holdRecorded(let number, let hold):
                 batch.saveHold(number, hold)
             case .ackExpired(let incident):
