@@ -31,8 +31,10 @@ public struct DrillRunner: Sendable {
         let date: (year: Int, month: Int, day: Int) = scenario.start?.date ?? (local.year, local.month, local.day)
         let time = scenario.start?.time ?? TimeOfDay(hour: 9, minute: 0)!
         let days = RFC3339.daysFromCivil(year: date.year, month: date.month, day: date.day)
-        let midnightBefore = Timestamp(seconds: Int64(days) * 86_400 - 14 * 3600)
-        return zone.nextOccurrence(of: time, after: midnightBefore - .seconds(1))
+        // That local day's `time` (after a DST gap, the instant past it); a search from 14 h
+        // before UTC midnight found the day before for evening starts east of UTC.
+        return zone.earliestInstant(days: days, time: time)
+            ?? zone.nextOccurrence(of: time, after: Timestamp(seconds: Int64(days) * 86_400 - 14 * 3600))
     }
 
     /// How long the drill runs from `start`: its `end`, or until the last event's slowest
@@ -65,6 +67,10 @@ public struct DrillRunner: Sendable {
             now = next
             if let entry = pending.first, start + entry.offset <= now {
                 pending = pending.dropFirst()
+                if entry.line.hasPrefix("silence ") {
+                    runSilence(entry, engine: &engine, now: now, record: record)
+                    continue
+                }
                 do {
                     var event = try EventParser.parse(entry.line, now: now)
                     if event["at"] == nil, event.action == .open { event.set("at", String(now.seconds)) }
@@ -83,6 +89,67 @@ public struct DrillRunner: Sendable {
             describe(engine.tick(now: now), record)
         }
         return lines
+    }
+
+    /// `silence MATCHER... --for D|--until HH:MM [--reason TEXT]` or `silence expire N`.
+    private func runSilence(
+        _ entry: DrillScenario.Entry, engine: inout EscalationEngine, now: Timestamp, record: (Line.Kind, String) -> Void
+    ) {
+        let words = DrillRunner.words(String(entry.line.dropFirst("silence ".count)))
+        let zone = rules.settings.zone
+        if words.first == "expire" {
+            guard words.count == 2, let number = Int64(words[1].drop { $0 == "#" }),
+                let actions = engine.expireSilence(number, by: "drill", now: now)
+            else { return record(.error, "\(entry.location): no silence \(words.dropFirst().first ?? "?") to expire") }
+            record(.event, "silence #\(number) expired early")
+            return describe(actions, record)
+        }
+        var matchers: [String] = []
+        var length: RuleDuration?
+        var until: Timestamp?
+        var reason = "drill"
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            let value = index + 1 < words.count ? words[index + 1] : nil
+            switch word {
+            case "--for": length = value.flatMap { RuleDuration(parsing: $0) }; index += 2
+            case "--until": until = value.flatMap { TimeOfDay(parsing: $0) }.map { zone.nextOccurrence(of: $0, after: now) }; index += 2
+            case "--reason": reason = value ?? reason; index += 2
+            default: matchers.append(word); index += 1
+            }
+        }
+        guard let end = until ?? length.map({ now + $0 }), case .success(let parsed) = RuleCompiler.matchers(matchers) else {
+            return record(.error, "\(entry.location): a drill silence is written: silence MATCHER... --for DURATION [--reason TEXT]")
+        }
+        let (silence, actions) = engine.addSilence(
+            Silence(number: 0, matchers: parsed, matchWords: matchers, from: now, until: end, reason: reason, by: "drill", created: now),
+            now: now)
+        record(.event, "silence #\(silence.number) \(silence.matchText) until \(zone.clockString(end)): \(reason)")
+        describe(actions, record)
+    }
+
+    /// Splits on spaces, keeping "double-quoted words" whole.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quoted = false
+        var started = false
+        for character in text {
+            if character == "\"" {
+                quoted.toggle()
+                started = true
+            } else if character == " " && !quoted {
+                if started { words.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(character)
+                started = true
+            }
+        }
+        if started { words.append(current) }
+        return words
     }
 
     private func describe(_ event: Event, _ receipt: Receipt, _ engine: EscalationEngine) -> String {
@@ -112,6 +179,18 @@ public struct DrillRunner: Sendable {
                 record(.held, "\(held.message.contact) (storm control, until \(rules.settings.zone.clockString(held.releaseAt))): \(HeaderText.sanitized(held.message.subject))")
             case .moved(let incident, let from):
                 record(.event, "#\(incident.number) \(incident.id) moved from rule \(from?.rawValue ?? "none") to \(incident.rule?.rawValue ?? "none")")
+            case .opened(let incident) where incident.kind == "missed":
+                record(.event, "#\(incident.number) \(incident.id) opened: \(incident.summary ?? "missed heartbeat")")
+            case .resolved(let incident) where incident.kind == "missed":
+                record(.event, "#\(incident.number) \(incident.id) resolved: \(incident.cause ?? "-")")
+            case .holdRecorded(let child, let hold):
+                if case .parent(let parent) = hold.cause {
+                    record(.event, hold.interval.until == nil ? "#\(child) waits on #\(parent)" : "#\(child) no longer waits on #\(parent): its steps run again")
+                }
+            case .ackExpired(let incident):
+                record(.event, "#\(incident.number) \(incident.id): the ack by \(incident.ackedBy ?? "-") expired, open again")
+            case .silenceExpired(let silence, let early, _) where !early:
+                record(.event, "silence #\(silence.number) ended")
             default:
                 break
             }

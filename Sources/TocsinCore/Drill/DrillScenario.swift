@@ -7,6 +7,8 @@
 ///     +0m   kind=fault severity=2 id=core-banking summary="核心系统无法登录"
 ///     +5m   kind=complaint urgency=urgent id=c-1 summary="客户投诉"
 ///     10:45 action=resolve id=core-banking cause="电源故障" by=王工
+///     +5m   silence kind=fault system=core --for 1h --reason "核心升级"
+///     +30m  silence expire 1
 ///
 /// An event line starts with its time, `+DURATION` after the start or `HH:MM` on the start
 /// day's clock, then the event in logfmt (or JSON). `at` defaults to the line's time.
