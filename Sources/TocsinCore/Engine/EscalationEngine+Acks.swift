@@ -32,7 +32,7 @@ extension EscalationEngine {
 
     /// When the incident's ack runs out; nil when it is not acked or its ack never does.
     func ackExpiry(_ incident: Incident, rule: Rule) -> Timestamp? {
-        guard rule.stopsOnAck, incident.state == .acked, let at = incident.ackedAt else { return nil }
+        guard rule.stopsOnAck, incident.state == .acked, let at = incident.ackedAt, !recorded.isEmpty else { return nil }
         return recorded[incident.number]?.last { $0.cause == .ack && $0.interval.from == at }?.interval.until
     }
 

@@ -53,14 +53,29 @@ extension EscalationEngine {
         }
     }
 
+    /// Whether incident `number` has no holds (the common case: its deadlines are the
+    /// clock's alone, found without a closure or a copy of anything).
+    func isUnheld(_ number: IncidentNumber) -> Bool {
+        (holders.isEmpty || holders[number] == nil) && (recorded.isEmpty || recorded[number] == nil)
+    }
+
     /// `stepDue` for an incident under the rules in force.
     func stepDue(_ index: Int, of rule: Rule, _ incident: Incident) -> Timestamp? {
-        EscalationEngine.stepDue(index, of: rule, due: dueFunction(incident.number, began: incident.began))
+        if isUnheld(incident.number) {
+            let step = rule.steps[index]
+            return rules.clock.deadline(began: incident.began, after: step.delay, working: step.working)
+        }
+        return EscalationEngine.stepDue(index, of: rule, due: dueFunction(incident.number, began: incident.began))
     }
 
     /// `repeatDue` for an incident under the rules in force.
     func repeatDue(_ number: Int, of rule: Rule, _ incident: Incident) -> Timestamp? {
-        EscalationEngine.repeatDue(number, of: rule, due: dueFunction(incident.number, began: incident.began))
+        if isUnheld(incident.number), let repetition = rule.repetition, let last = rule.lastStepIndex {
+            let step = rule.steps[last]
+            return rules.clock.deadline(
+                began: incident.began, after: step.delay + repetition.interval * Int64(number), working: step.working)
+        }
+        return EscalationEngine.repeatDue(number, of: rule, due: dueFunction(incident.number, began: incident.began))
     }
 
     /// Whether step `index` is due by `now`.

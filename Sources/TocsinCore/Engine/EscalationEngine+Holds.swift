@@ -78,6 +78,7 @@ extension EscalationEngine {
 
     /// What holds the incident at `now`, if anything.
     public func holder(of number: IncidentNumber, at now: Timestamp) -> Holder? {
+        guard !isUnheld(number) else { return nil }
         if let parent = parents(of: number).first { return .parent(parent) }
         guard let holds = holders[number] else { return nil }
         for id in holds.silences {
@@ -130,7 +131,7 @@ extension EscalationEngine {
 
     /// Finds the silences and windows matching the incident's fields (an index lookup).
     mutating func findHolders(_ incident: Incident) {
-        guard silenceIndex.count > 0 || windowIndex.count > 0 || holders[incident.number] != nil else { return }
+        guard silenceIndex.count > 0 || windowIndex.count > 0 || (!holders.isEmpty && holders[incident.number] != nil) else { return }
         var holds = IncidentHolds()
         // A silence that has already ended early holds nothing new, but keeps what it held.
         holds.silences = silenceIndex.matching(incident.fields).sorted()

@@ -327,6 +327,11 @@ public struct EscalationEngine: Sendable {
     func nextDeadline(_ incident: Incident) -> Timestamp? {
         guard incident.state != .resolved, let name = incident.rule, let rule = rules.rule(named: name) else { return nil }
         if let expiry = ackExpiry(incident, rule: rule) { return expiry }
+        if isUnheld(incident.number) {
+            let clock = rules.clock
+            let began = incident.began
+            return EscalationEngine.nextDeadline(incident.schedule, rule: rule) { clock.deadline(began: began, after: $0, working: $1) }
+        }
         return EscalationEngine.nextDeadline(incident.schedule, rule: rule, due: dueFunction(incident.number, began: incident.began))
     }
 

@@ -65,13 +65,17 @@ public struct RuleSet: Sendable {
         self.reports = reports
         self.ruleIndex = Dictionary(rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.fingerprint = RuleSet.fingerprint(of: rules)
+        self.matchIndex = RuleIndex(rules)
     }
 
     /// An empty policy: no rule takes anything.
     public static let empty = RuleSet(contacts: [], rules: [])
 
     /// The first rule, in file order, whose match holds.
-    public func rule(for event: Event) -> Rule? { rules.first { $0.matches(event) } }
+    public func rule(for event: Event) -> Rule? { matchIndex.first(for: event, in: rules).map { rules[$0] } }
+
+    /// Where `rule(for:)` looks first.
+    private let matchIndex: RuleIndex
 
     /// A stable digest (FNV-1a, 64 bits, in hex) of what decides which rule takes an
     /// incident and when its steps fire: each rule's name, match lines and schedule, in order.
