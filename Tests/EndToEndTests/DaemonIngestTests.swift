@@ -215,8 +215,9 @@ struct DaemonIngestTests {
         defer { d.stop() }
         let file = d.rulesDir.appendingPathComponent("test.rules")
         try (quickRules + "\nrule broken\n  match kind=x\n  after 1m notify nobody\n").write(to: file, atomically: true, encoding: .utf8)
+        let mark = d.notify.messages.count
         d.signal(SIGHUP)
-        #expect(d.notify.waitFor("READY=1", seconds: 10))
+        #expect(d.notify.waitFor("READY=1", seconds: 10, after: mark))
         #expect(try d.send("kind=complaint id=still") == "ok incident=1 id=still state=open")
         #expect(eventually { d.mails().count == 1 })
         try quickRules.replacingOccurrences(of: "after 0m notify lead", with: "after 0m notify boss").write(to: file, atomically: true, encoding: .utf8)

@@ -62,9 +62,10 @@ final class DaemonProcess {
         p.standardError = log
         p.standardOutput = FileHandle.nullDevice
         if firstStart == nil { firstStart = Date() }
+        let mark = notify.messages.count
         try p.run()
         process = p
-        guard notify.waitFor("READY=1", seconds: 30, unless: { !p.isRunning }) else {
+        guard notify.waitFor("READY=1", seconds: 30, after: mark, unless: { !p.isRunning }) else {
             p.terminate()
             throw DaemonError.notReady(stderrText())
         }
@@ -274,12 +275,12 @@ final class NotifyListener: @unchecked Sendable {
         lock.withLock { received.append(text) }
     }
 
-    /// Waits until a message containing `text` arrives.
-    func waitFor(_ text: String, seconds: Double, unless givingUp: () -> Bool = { false }) -> Bool {
-        let start = messages.count
+    /// Waits until a message containing `text` arrives after the first `mark` messages
+    /// (take `messages.count` before the signal that causes it, so a fast answer is not missed).
+    func waitFor(_ text: String, seconds: Double, after mark: Int = 0, unless givingUp: () -> Bool = { false }) -> Bool {
         func arrived() -> Bool {
             let all = messages
-            return all[start...].contains { $0.contains(text) } || (text == "READY=1" && all.contains { $0.contains(text) } && start == 0)
+            return all.count > mark && all[mark...].contains { $0.contains(text) }
         }
         _ = eventually(seconds) { arrived() || givingUp() }
         return arrived()
