@@ -40,15 +40,25 @@ public struct OutboxItem: Sendable {
         self.lastError = lastError
     }
 
-    /// Renders a message for its channel with the rules' `mail-from` and time zone.
-    public static func rendering(_ message: OutboundMessage, settings: RuleSettings) -> OutboxItem {
+    /// Renders a message for its channel with the rules' `mail-from`, time zone, site and
+    /// reply address. With `proof`, a mail's Message-ID and references are signed, and an
+    /// exec contact's step or repeat ends with how to answer with its reply code.
+    public static func rendering(_ message: OutboundMessage, settings: RuleSettings, proof: ReplyProof? = nil) -> OutboxItem {
         let content: [UInt8]
-        if let mail = message.mail(from: settings.mailFrom, zone: settings.zone, site: settings.site) {
+        if let mail = message.mail(from: settings.mailFrom, zone: settings.zone, site: settings.site, replyTo: settings.replyTo, proof: proof) {
             content = Array(mail.rendered().utf8)
+        } else if let proof, let code = OutboxItem.replyCode(message, proof: proof) {
+            content = Array((message.plainText + settings.language.catalog.replyByCode(code)).utf8)
         } else {
             content = Array(message.plainText.utf8)
         }
         return OutboxItem(message: message, status: .queued, content: content, nextAttempt: message.created)
+    }
+
+    /// The reply code of a step or repeat message (`42-K7Q2M9AB`), bound to its contact.
+    public static func replyCode(_ message: OutboundMessage, proof: ReplyProof) -> String? {
+        guard let incident = message.incident, message.purpose == .step || message.purpose == .repeated else { return nil }
+        return proof.code(incident: incident, contact: message.contact)
     }
 }
 

@@ -179,6 +179,17 @@ package enum Schema {
             PRIMARY KEY (incident, cause, ref, from_ms)
         ) WITHOUT ROWID;
         """,
+        // Replies acted on (SPEC §17), by the reply's own Message-ID (or a digest of it):
+        // the same reply delivered twice acts once. Kept as long as resolved incidents.
+        """
+        CREATE TABLE replies (
+            key TEXT PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            incident INTEGER NOT NULL,
+            contact TEXT NOT NULL,
+            action TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The schema version whose migration is followed by `Store.packHeldRows`.

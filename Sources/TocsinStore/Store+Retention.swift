@@ -44,6 +44,7 @@ extension Store {
             "DELETE FROM outbox WHERE message_id IN (SELECT message_id FROM outbox WHERE status = 'failed' AND created < ? LIMIT ?)"
         ).run([.int(cutoff.milliseconds), .int(Int64(Store.pruneBatch))])
         result.messages += Int(sqlite3_changes(db.handle))
+        try db.hot("DELETE FROM replies WHERE at_ms < ?").run([.int(cutoff.milliseconds)])
         return result
     }
 

@@ -31,6 +31,8 @@ package final class StoreBatch {
         case hold(IncidentNumber, RecordedHold)
         /// A resolved incident's holds go.
         case holdsGone(IncidentNumber)
+        /// A reply acted on, by its key.
+        case reply(AppliedReply)
         /// One already carried out (its values moved out to the store).
         case done
     }
@@ -145,6 +147,9 @@ package final class StoreBatch {
     /// Writes a hold of an incident.
     package func saveHold(_ incident: IncidentNumber, _ hold: RecordedHold) { operations.append(.hold(incident, hold)) }
 
+    /// Records a reply acted on.
+    package func recordReply(_ reply: AppliedReply) { operations.append(.reply(reply)) }
+
     /// Deletes a resolved incident's holds.
     package func deleteHolds(_ incident: IncidentNumber) { operations.append(.holdsGone(incident)) }
 }
@@ -200,6 +205,7 @@ extension Store {
         case .silence(let silence): try saveSilence(silence)
         case .hold(let incident, let hold): try saveHold(incident, hold)
         case .holdsGone(let incident): try deleteHolds(incident)
+        case .reply(let reply): try saveReply(reply)
         }
     }
 }

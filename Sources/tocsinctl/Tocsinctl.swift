@@ -19,7 +19,7 @@ struct Tocsinctl: ParsableCommand {
         subcommands: [
             SubmitCommand.self, AckCommand.self, ResolveCommand.self, NoteCommand.self, ListCommand.self, ShowCommand.self,
             StatusCommand.self, ExportCommand.self, CheckCommand.self, TestCommand.self, DrillCommand.self, CalendarCommand.self, WhoCommand.self,
-            SilenceGroup.self,
+            SilenceGroup.self, MailInCommand.self, ReplyCommand.self,
         ]
     )
 }

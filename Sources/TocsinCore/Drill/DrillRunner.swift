@@ -211,6 +211,7 @@ public struct DrillRunner: Sendable {
             case .digest: "digest of \(message.incidents.count)"
             case .report: "daily report"
             case .ackExpired: "ack expired"
+            case .confirmation: "reply confirmed"
             }
         return "\(message.contact) \(address) [\(what)] \(HeaderText.sanitized(message.subject))"
     }

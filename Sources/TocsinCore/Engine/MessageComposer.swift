@@ -169,7 +169,8 @@ public struct MessageComposer: Sendable {
         let before = incident.told.filter { !firing.contacts.contains($0) }
         if !before.isEmpty { facts.append((words.labelToldBefore, words.names(before.map(\.rawValue)))) }
         if let next { facts.append((words.labelNext, next)) }
-        let body = compose(lead: lead, facts: facts, incident: incident, words: words)
+        var body = compose(lead: lead, facts: facts, incident: incident, words: words)
+        if rules.settings.replyTo != nil, contact.isMail { body += words.replyHow }
         return OutboundMessage(
             messageID: stepMessageID(incident.number, rule: rule.name, firing: firing, contact: contact.name),
             contact: contact.name, channel: contact.channel,
@@ -225,6 +226,24 @@ public struct MessageComposer: Sendable {
             contact: contact.name, channel: contact.channel, purpose: .ackExpired, subject: subject, body: body,
             inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
             kind: incident.kind, severity: incident.severity, rule: incident.rule, step: "ack-expired")
+    }
+
+    /// The answer to `contact`'s reply that acted on the incident (SPEC §17), threaded to it.
+    /// `key` is the reply's own key, so a confirmation is made once per reply.
+    public func confirmationMessage(
+        _ incident: Incident, action: ReplyAction, contact: Contact, key: String, rules: RuleSet, now: Timestamp
+    ) -> OutboundMessage {
+        let zone = rules.settings.zone
+        let words = rules.settings.language.catalog
+        let subject = words.confirmationSubject(number: incident.number, action: action, headline: headline(incident))
+        var body = words.confirmationLead(number: incident.number, action: action, by: contact.name.rawValue, at: zone.shortString(now))
+        body += "\n" + table(factLines(incident, zone: zone, now: now, words: words))
+        let tag = SHA256.hex(SHA256.hash(Array(key.utf8)).prefix(6))
+        return OutboundMessage(
+            messageID: messageID(incident.number.description, "reply", tag, contact.name.rawValue),
+            contact: contact.name, channel: contact.channel, purpose: .confirmation, subject: subject, body: body,
+            inReplyTo: incident.threadRoot, created: now, incident: incident.number, incidentID: incident.id,
+            kind: incident.kind, severity: incident.severity, rule: incident.rule, step: "reply")
     }
 
     /// Several held messages to one contact as one digest.

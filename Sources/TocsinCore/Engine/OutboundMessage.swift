@@ -6,6 +6,8 @@ public struct OutboundMessage: Hashable, Sendable {
         case step, repeated = "repeat", recovered, digest, report
         /// An acknowledgement ran out with the incident still open (SPEC §16).
         case ackExpired = "ack-expired"
+        /// The answer to a person's reply that acted (SPEC §17).
+        case confirmation
     }
 
     /// Stable Message-ID (without angle brackets): a retry or a repeat after a crash
@@ -63,16 +65,21 @@ public struct OutboundMessage: Hashable, Sendable {
         self.step = step
     }
 
-    /// The RFC 5322 message for a `mail` contact.
-    public func mail(from: String, zone: Zone, site: String? = nil) -> MailMessage? {
+    /// The RFC 5322 message for a `mail` contact. With `proof`, its Message-ID and thread
+    /// references are signed (`ReplyProof`); `replyTo` goes on step and repeat mails.
+    public func mail(from: String, zone: Zone, site: String? = nil, replyTo: String? = nil, proof: ReplyProof? = nil) -> MailMessage? {
         guard case .mail(let addresses) = channel else { return nil }
         var headers: [(String, String)] = [("Contact", contact.rawValue), ("Step", step)]
         if let incident { headers.insert(("Incident", incident.description), at: 0) }
         if let rule { headers.append(("Rule", rule.rawValue)) }
         if let site { headers.append(("Site", site)) }
-        return MailMessage(
+        let sign = { (id: String) in proof?.signed(id) ?? id }
+        var mail = MailMessage(
             from: from, to: addresses, date: created, dateOffsetSeconds: zone.offset(at: created), subject: subject,
-            messageID: messageID, inReplyTo: inReplyTo, body: body, tocsinHeaders: headers)
+            messageID: sign(messageID), inReplyTo: inReplyTo.map(sign), body: body, tocsinHeaders: headers)
+        if purpose == .step || purpose == .repeated || purpose == .confirmation { mail.replyTo = replyTo }
+        if purpose == .confirmation { mail.autoSubmitted = "auto-replied" }
+        return mail
     }
 
     /// The text an `exec` contact gets on stdin: the subject, a blank line, the body.

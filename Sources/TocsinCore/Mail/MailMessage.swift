@@ -17,6 +17,11 @@ public struct MailMessage: Sendable {
     public var body: String
     /// `X-Tocsin-*` headers: name suffix and value (ASCII, sanitised).
     public var tocsinHeaders: [(String, String)]
+    /// `Reply-To:` (SPEC §17), when replies are read.
+    public var replyTo: String?
+    /// `Auto-Submitted:` (RFC 3834): `auto-generated`, or `auto-replied` for the answer to
+    /// a person's reply.
+    public var autoSubmitted = "auto-generated"
 
     /// Creates a message.
     public init(
@@ -41,12 +46,13 @@ public struct MailMessage: Sendable {
         headers.append("To: " + to.map(HeaderText.sanitized).joined(separator: ",\n "))
         headers.append("Date: " + MailMessage.rfc5322Date(date, offsetSeconds: dateOffsetSeconds))
         headers.append("Subject: " + EncodedWord.headerValue(MailMessage.clipped(subject), nameLength: 7))
+        if let replyTo { headers.append("Reply-To: " + MailMessage.mailbox(replyTo)) }
         headers.append("Message-ID: <" + MailMessage.safeID(messageID) + ">")
         if let inReplyTo, inReplyTo != messageID {
             headers.append("In-Reply-To: <" + MailMessage.safeID(inReplyTo) + ">")
             headers.append("References: <" + MailMessage.safeID(inReplyTo) + ">")
         }
-        headers.append("Auto-Submitted: auto-generated")
+        headers.append("Auto-Submitted: " + autoSubmitted)
         headers.append("X-Auto-Response-Suppress: All")
         headers.append("MIME-Version: 1.0")
         headers.append("Content-Type: text/plain; charset=utf-8")

@@ -22,6 +22,20 @@ public struct Contact: Hashable, Sendable {
         self.location = location
     }
 
+    /// Whether the contact is reached by mail.
+    public var isMail: Bool {
+        if case .mail = channel { return true }
+        return false
+    }
+
+    /// Whether `address` (a bare address, any case) is one of the contact's mail addresses:
+    /// the check that a reply comes from the one it was sent to.
+    public func owns(address: String) -> Bool {
+        guard case .mail(let addresses) = channel else { return false }
+        let wanted = address.lowercased()
+        return addresses.contains { (MailAddress.split($0)?.1 ?? $0).lowercased() == wanted }
+    }
+
     /// `mail zhang.wei@branch-001.example` or `exec /usr/local/bin/send-sms +86…`.
     public var channelDescription: String {
         switch channel {

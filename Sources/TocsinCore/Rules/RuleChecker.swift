@@ -68,6 +68,12 @@ struct RuleChecker {
                 } else {
                     error("mail-from must be an address, e.g. \"Tocsin <tocsin@branch-001.example>\", got '\(value)'", line.value)
                 }
+            case "reply-to":
+                if MailAddress.isValidMailbox(value) {
+                    settings.replyTo = value
+                } else {
+                    error("reply-to must be an address, e.g. \"Tocsin <tocsin-reply@branch-001.example>\", got '\(value)'", line.value)
+                }
             case "timezone":
                 if let zone = Zone(identifier: value) {
                     settings.zone = zone

@@ -1,7 +1,7 @@
 /// The settings of `set` lines.
 public struct RuleSettings: Hashable, Sendable {
     /// The known keys, for "did you mean".
-    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history", "site", "language"]
+    public static let keys = ["mail-from", "timezone", "storm-window", "keep-history", "site", "language", "reply-to"]
 
     /// `From:` of every mail.
     public var mailFrom: String = "Tocsin <tocsin@localhost>"
@@ -20,6 +20,9 @@ public struct RuleSettings: Hashable, Sendable {
     /// `set language zh-CN`: the language of every fixed text of mail and exec messages
     /// (SPEC §18); default English.
     public var language: Language = .english
+    /// `set reply-to "Tocsin <tocsin-reply@branch.example>"`: the `Reply-To:` of every step
+    /// and repeat mail, whose body then ends with how to answer (SPEC §17). nil: no replies.
+    public var replyTo: String?
     /// The default of `keep-history`: 1,095 days.
     public static let defaultKeepHistory: RuleDuration = .days(1_095)
 

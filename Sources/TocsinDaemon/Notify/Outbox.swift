@@ -34,6 +34,10 @@ final class Outbox {
     private let concurrency: Int
     let giveUpAfter: RuleDuration
     let firstRetry: RuleDuration
+    /// Signs reply codes into exec contacts' environment.
+    var replyProof: ReplyProof?
+    /// The rules' language, for the short SMS text (kept current at reload).
+    var language: Language = .english
 
     init(pool: DeliveryPool, concurrency: Int, giveUpAfter: RuleDuration, firstRetry: RuleDuration) {
         self.pool = pool
@@ -90,8 +94,19 @@ final class Outbox {
         while inFlight.count < concurrency, let key = due.minKey, key <= now, let (_, id) = due.pop() {
             guard let item = waiting.removeValue(forKey: id) else { continue }
             inFlight[id] = item
-            pool.submit(DeliveryJob(messageID: id, channel: item.message.channel, content: item.content, environment: item.message.environment))
+            pool.submit(DeliveryJob(messageID: id, channel: item.message.channel, content: item.content, environment: environment(item.message)))
         }
+    }
+
+    /// An exec contact's `TOCSIN_*` environment: the message's, its reply code
+    /// (`TOCSIN_REPLY_CODE`) and a one-line text fit for an SMS (`TOCSIN_SHORT_TEXT`).
+    private func environment(_ message: OutboundMessage) -> [String: String] {
+        guard case .exec = message.channel else { return [:] }
+        var environment = message.environment
+        let code = replyProof.flatMap { OutboxItem.replyCode(message, proof: $0) }
+        if let code { environment["TOCSIN_REPLY_CODE"] = code }
+        environment["TOCSIN_SHORT_TEXT"] = language.catalog.smsText(subject: HeaderText.sanitized(message.subject), code: code)
+        return environment
     }
 
     /// Takes the workers' results.

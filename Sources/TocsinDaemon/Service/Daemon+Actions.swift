@@ -90,8 +90,8 @@ extension Daemon {
     /// What `apply` leaves in an action's place.
     private static let movedOut = EngineAction.reportSent(time: TimeOfDay(hour: 0, minute: 0)!, at: Timestamp(milliseconds: 0))
 
-    private func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) {
-        var item = OutboxItem.rendering(message, settings: rules.settings)
+    func queue(_ message: OutboundMessage, now: Timestamp, effects: inout RoundEffects) {
+        var item = OutboxItem.rendering(message, settings: rules.settings, proof: replyProof)
         item.nextAttempt = now
         batch.saveOutbox(item)
         batch.appendTimeline(incident: message.incident, at: now, what: "queued", detail: "\(message.contact) \(message.step) <\(message.messageID)>")

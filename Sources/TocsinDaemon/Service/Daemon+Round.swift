@@ -214,6 +214,10 @@ extension Daemon {
             handleSilence(String(decoding: line.bytes, as: UTF8.self), source: source, connection: line.connection, now: now, effects: &effects)
             return
         }
+        if ReplyRequest.isCommand(line.bytes) {
+            handleReply(String(decoding: line.bytes, as: UTF8.self), source: source, connection: line.connection, now: now, effects: &effects)
+            return
+        }
         let parsed = line.bytes.withUnsafeBytes { EventParser.result(bytes: $0, now: now) }
         let event: Event
         switch parsed {
@@ -244,7 +248,7 @@ extension Daemon {
 
     /// Records an accepted event (its timeline row and journal entry); returns the event as
     /// logfmt, which a new incident opened by it stores as its fields.
-    private func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) -> String {
+    func accepted(_ event: Event, _ receipt: Receipt, source: EventSource, now: Timestamp, effects: inout RoundEffects) -> String {
         let line = event.logfmt
         batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,

@@ -78,6 +78,10 @@ public final class Daemon {
     var lastCommitFailure: (error: String, at: Int64)?
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
+    /// Signs outgoing Message-IDs and reply codes, and checks replies (SPEC §17).
+    let replyProof: ReplyProof
+    /// The keys of the replies acted on (stored in `replies`): a second delivery acts nothing.
+    var replyKeys: Set<String> = []
 
 
     /// Loads the rules, opens the store, binds the socket and spool; throws when any of it
@@ -108,6 +112,9 @@ public final class Daemon {
         store = try Daemon.starting { () throws(StoreError) in try Store(directory: paths.state) }
         try? store.setMeta("timezone", ruleSet.settings.zone.identifier)
         let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
+        let replyKey = try Daemon.starting { () throws(SystemError) in try ReplyKeyFile.load(directory: paths.state) }
+        replyProof = ReplyProof(key: replyKey, idPrefix: composer.idPrefix)
+        replyKeys = try Daemon.starting { [store] () throws(StoreError) in try store.replyKeys() }
         let snapshot = try Daemon.starting { [store] () throws(StoreError) in try store.snapshot(reportTimes: ruleSet.reports.map(\.time)) }
         engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: WallClock.now())
         writer = try Daemon.starting { () throws(StoreError) in try StoreWriter(directory: paths.state) }
@@ -131,6 +138,8 @@ public final class Daemon {
         pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
         loop.add(pool.eventFD, token: LoopToken.deliveries)
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
+        outbox.replyProof = replyProof
+        outbox.language = ruleSet.settings.language
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
         failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
         ackedCount = try Daemon.starting { [store] () throws(StoreError) in try store.openCounts().acked }
@@ -352,6 +361,7 @@ public final class Daemon {
         }
         rules = newRules
         journal.setSite(newRules.settings.site)
+        outbox.language = newRules.settings.language
         metrics.reloadSucceeded = true
         let actions = engine.reload(newRules, now: WallClock.now())
         batch = StoreBatch()

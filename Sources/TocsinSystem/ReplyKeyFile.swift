@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `STATE/reply.key`: the 32 random bytes that key the reply proofs (SPEC §17). Made once,
+/// mode 0600, by tocsind on its first start; read by tocsind only (`tocsinctl mail-in`
+/// hands replies to tocsind, which checks them), so a reader of the store cannot forge.
+/// Deleting it makes every earlier message unanswerable, and nothing else.
+public enum ReplyKeyFile {
+    /// The file's name in the state directory.
+    public static let name = "reply.key"
+
+    /// The key in `directory`, made if missing.
+    public static func load(directory: String) throws(SystemError) -> [UInt8] {
+        let path = directory + "/" + name
+        var key = [UInt8](repeating: 0, count: 64)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            let n = read(fd, &key, key.count)
+            close(fd)
+            guard n >= 16 else { throw SystemError("the reply key is too short (\(max(n, 0)) bytes; remove it to make a new one)", path: path, code: 0) }
+            return Array(key[0..<n])
+        }
+        guard errno == ENOENT else { throw SystemError("cannot read the reply key", path: path) }
+        var fresh = [UInt8](repeating: 0, count: 32)
+        let random = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        guard random >= 0 else { throw SystemError("cannot open /dev/urandom for the reply key") }
+        let got = read(random, &fresh, fresh.count)
+        close(random)
+        guard got == fresh.count else { throw SystemError("cannot read random bytes for the reply key", path: "/dev/urandom") }
+        let temporary = path + ".tmp"
+        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard out >= 0 else { throw SystemError("cannot create the reply key", path: temporary) }
+        guard FileIO.writeAll(out, fresh), fsync(out) == 0 else {
+            let error = SystemError("cannot write the reply key", path: temporary)
+            close(out)
+            unlink(temporary)
+            throw error
+        }
+        close(out)
+        guard rename(temporary, path) == 0 else { throw SystemError("cannot move the reply key into place", path: path) }
+        return fresh
+    }
+}
