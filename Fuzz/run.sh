@@ -9,7 +9,7 @@ out=.build-fuzz
 mkdir -p "$out"
 core=$(find Sources/TocsinCore -name '*.swift' | sort)
 status=0
-for target in EventParser RuleCompiler MailRenderer; do
+for target in EventParser RuleCompiler MailRenderer MailIn; do
     echo "== building fuzz target $target"
     swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name TocsinFuzz $core "Fuzz/$target/"*.swift \
         -o "$out/fuzz-$target" 2>&1 | grep -v "ld.gold: warning" || true

@@ -63,12 +63,19 @@ public struct ReplyRequest: Hashable, Sendable {
         return nil
     }
 
-    /// The control line.
+    /// The control line: one line whatever was received (control characters become
+    /// spaces), within the socket's line limit (at most 20 references of 250 characters,
+    /// 2,000 characters of text).
     public var line: String {
-        var text = "reply via=\(via.rawValue) key=" + Event.logfmtQuoted(key) + " from=" + Event.logfmtQuoted(from)
-        if !references.isEmpty { text += " refs=" + Event.logfmtQuoted(references.map { "<\($0)>" }.joined(separator: " ")) }
-        text += " text=" + Event.logfmtQuoted(self.text)
-        if let automatic { text += " auto=" + Event.logfmtQuoted(automatic) }
+        func value(_ text: String, limit: Int) -> String {
+            let clipped = text.count > limit ? String(text.prefix(limit)) : text
+            return Event.logfmtQuoted(String(String.UnicodeScalarView(clipped.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })))
+        }
+        var text = "reply via=\(via.rawValue) key=" + value(key, limit: 250) + " from=" + value(from, limit: 250)
+        let ids = references.prefix(20).map { "<" + String($0.prefix(250)) + ">" }
+        if !ids.isEmpty { text += " refs=" + value(ids.joined(separator: " "), limit: 20 * 253) }
+        text += " text=" + value(self.text, limit: 2000)
+        if let automatic { text += " auto=" + value(automatic, limit: 250) }
         return text
     }
 
