@@ -12,7 +12,7 @@ SYSCONFDIR ?= /etc
 UNITDIR    ?= /lib/systemd/system
 BUILD_DEPS := pkg-config libsystemd-dev libsqlite3-dev
 
-.PHONY: all build release test run install torture fuzz bench deps test-deps clean man
+.PHONY: all build release test run install torture fuzz bench deps test-deps clean man deb deb-test
 
 all: build
 
@@ -34,6 +34,7 @@ test: test-deps
 	python3 scripts/torture.py --cycles 15 --max-run 0.6
 	$(MAKE) man MAN_CONFIGURATION=debug
 	scripts/check-docs.sh
+	scripts/deb-test.sh
 
 # Man pages tocsind(8) and tocsinctl(8), generated from the argument parsers' help by
 # swift-argument-parser's manual plugin, and bash completion for tocsinctl, into .build/man.
@@ -41,8 +42,18 @@ MAN_CONFIGURATION ?= release
 man:
 	$(SWIFT) package plugin generate-manual --configuration $(MAN_CONFIGURATION) --section 8 >/dev/null
 	@mkdir -p .build/man
-	cp .build/plugins/GenerateManual/outputs/tocsind/tocsind.8 .build/plugins/GenerateManual/outputs/tocsinctl/tocsinctl.8 .build/man/
-	.build/$(MAN_CONFIGURATION)/tocsinctl --generate-completion-script bash > .build/man/tocsinctl.bash
+	@# A blank line in the plugin's mdoc is a paragraph break: .Pp, as groff wants it.
+	for page in tocsind tocsinctl; do sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/$$page/$$page.8 > .build/man/$$page.8; done
+	.build/$(MAN_CONFIGURATION)/tocsinctl --generate-completion-script bash | sed '1{/^#!/d}' > .build/man/tocsinctl.bash
+
+# A Debian package, .build/deb/tocsin_VERSION-1_ARCH.deb (scripts/build-deb.sh), and its
+# test: lintian, install into a throwaway root, a conffile edit kept across an upgrade,
+# remove and purge (scripts/deb-test.sh; part of make test).
+deb: deps
+	scripts/build-deb.sh
+
+deb-test: deps
+	scripts/deb-test.sh
 
 # libFuzzer on the event parser, the rule compiler and the mail renderer (FUZZ_SECONDS each).
 fuzz:

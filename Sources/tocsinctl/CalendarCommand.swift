@@ -20,7 +20,7 @@ struct CalendarImportCommand: ParsableCommand {
         commandName: "import", abstract: "Print holiday and workday lines for an iCalendar or holiday-cn file.",
         discussion: """
             FILE is an iCalendar file of public holidays (all-day events; an event whose summary \
-            says the day is worked, 上班 or 补班, becomes a workday line) or a holiday-cn year \
+            says the day is worked, in Chinese "shang ban" or "bu ban", becomes a workday line) or a holiday-cn year \
             file ({"days": [{"name", "date", "isOffDay"}]}). The lines go to stdout; nothing is \
             changed. Save them as a rule file, e.g. tocsinctl calendar import 2027.json > \
             /etc/tocsin/rules/06-holidays-2027.rules, and check them against the published notice.
@@ -49,9 +49,9 @@ struct CalendarShowCommand: ParsableCommand {
         commandName: "show", abstract: "Print every day of a year: working or not, and the holiday's name.",
         discussion: """
             The calendar of the rules: workhours, holiday and workday lines. A holiday is never \\
-            a working day; a workday (a weekend day worked instead, 调休) always is; other days \\
+            a working day; a workday (a weekend day worked instead, tiaoxiu) always is; other days \\
             are working days when their weekday has working hours. --json prints an array of \\
-            {"date": "2026-10-10", "working": true, "name": "国庆节调休上班"}, name null on an \\
+            {"date": "2026-10-10", "working": true, "name": "..."}, name null on an \\
             ordinary day. A year with no holiday line is said so on stderr.
             """)
 

@@ -17,8 +17,8 @@ struct DrillCommand: ParsableCommand {
             A scenario lists events with times, one per line:
               start 2026-11-23 09:00   (optional; local time in the rules' timezone)
               end +4h                  (optional; default: until every step could fire)
-              +0m   kind=fault severity=2 id=core summary="核心系统无法登录"
-              10:20 action=resolve id=core cause="已切换备机" by=王工
+              +0m   kind=fault severity=2 id=core summary="core banking login fails"
+              10:20 action=resolve id=core cause="switched to the standby" by=wang
 
             Nothing is sent. Without --speed the drill runs at once; with --speed N it plays \
             N times faster than real time (--speed 60: one minute a second).

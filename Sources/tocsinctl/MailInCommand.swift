@@ -18,9 +18,10 @@ struct MailInCommand: ParsableCommand {
             ignored; MIME, quoted-printable, base64, UTF-8, GBK and GB18030 are read) and \
             hands it to tocsind, which acts only when the reply's In-Reply-To/References \
             prove it answers a message tocsind sent, and its From is an address of that \
-            contact: "ack" / "确认" / "收到" acknowledges, "resolve CAUSE" / "已恢复 CAUSE" \
-            resolves, "note TEXT" / "备注 TEXT" notes, by that contact. Auto-replies never \
-            act; a reply delivered twice acts once; the replier gets a confirmation mail.
+            contact: "ack" acknowledges, "resolve CAUSE" resolves, "note TEXT" notes, by that \
+            contact (the Chinese words are in tocsin.rules(5), under set reply-to). \
+            Auto-replies never act; a reply delivered twice acts once; the replier gets a \
+            confirmation mail.
 
             Exit status: 0 when the reply acted and when it was refused (the refusal is \
             journaled by tocsind with its reason, and nothing goes back to a sender who may be \

@@ -9,8 +9,8 @@ struct ReplyCommand: ParsableCommand {
         discussion: """
             An exec contact's step and repeat messages carry a reply code bound to that \
             contact, in TOCSIN_REPLY_CODE and in the one-line TOCSIN_SHORT_TEXT, e.g. \
-            "42-K7Q2M9AB". The person answers with the code and a command, in either order: \
-            "42-K7Q2M9AB 确认", "已恢复 更换网线 42-K7Q2M9AB", "note 到场 42-K7Q2M9AB". The \
+            "42-K7Q2M9AB". The person answers with the code and a command (as for mail-in), in \
+            either order: "42-K7Q2M9AB ack", "resolve cable replaced 42-K7Q2M9AB". The \
             gateway's hook runs tocsinctl reply --from CONTACT "TEXT" with the contact the \
             code was sent to; tocsind acts only when the code is right for that contact, once \
             per text (a second delivery of the same text acts nothing).

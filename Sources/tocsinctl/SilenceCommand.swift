@@ -16,7 +16,7 @@ struct SilenceGroup: ParsableCommand {
             clock stopped. A "recovered" message goes only to those told before.
 
             Examples:
-              tocsinctl silence add kind=fault id~^teller- --for 2h --reason "更换打印机"
+              tocsinctl silence add kind=fault id~^teller- --for 2h --reason "replacing the printer"
               tocsinctl silence list
               tocsinctl silence expire 3
             """,

@@ -11,7 +11,7 @@ struct SubmitCommand: ParsableCommand {
         abstract: "Send one event to tocsind and print its reply.",
         discussion: """
             Example:
-              tocsinctl submit kind=fault severity=2 id=core summary="核心系统无法登录"
+              tocsinctl submit kind=fault severity=2 id=core summary="core banking login fails"
 
             Prints tocsind's reply, e.g. "ok incident=42 id=core state=open", and exits 0; \
             on an "error reason=..." reply exits 1. With --spool the event is written into the \

@@ -11,7 +11,7 @@ struct TestCommand: ParsableCommand {
         abstract: "Show which rule an event would match and whom it would notify when. Sends nothing.",
         discussion: """
             Example:
-              tocsinctl test kind=fault severity=2 summary="核心系统无法登录"
+              tocsinctl test kind=fault severity=2 summary="core banking login fails"
 
             Prints the rule and each notification as +DELAY CONTACT ADDRESS (due TIME), the \
             time on the incident's escalation clock: a working-time step counts only working \

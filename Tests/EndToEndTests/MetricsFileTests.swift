@@ -62,4 +62,48 @@ struct MetricsFileTests {
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o644)
         #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
     }
+
+    @Test("node_exporter's textfile collector (Debian's prometheus-node-exporter) serves the file on loopback, with no parse error")
+    func nodeExporterScrape() throws {
+        let d = try DaemonProcess(rules: """
+            set storm-window 0s
+            contact ops mail ops@example.org
+            rule r
+              match kind=fault
+              after 0m notify ops
+            """)
+        let directory = Binaries.temporaryDirectory("textfile")
+        let path = directory.appendingPathComponent("tocsin.prom").path
+        d.extraArguments = ["--metrics-file", path]
+        try d.start()
+        defer { d.stop() }
+        _ = try d.send(["kind=fault id=n1", "kind=fault id=n2"])
+        #expect(eventually(10) { d.mails().count == 2 })
+        d.stop()  // writes the file with the final counts
+        let port = 20_000 + Int(UInt16.random(in: 0...9_000))
+        let exporter = Process()
+        exporter.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-node-exporter")
+        exporter.arguments = [
+            "--collector.disable-defaults", "--collector.textfile", "--collector.textfile.directory=\(directory.path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ]
+        exporter.standardError = FileHandle.nullDevice
+        try exporter.run()
+        defer {
+            exporter.terminate()
+            exporter.waitUntilExit()
+        }
+        var scraped = ""
+        #expect(eventually(10) {
+            let get = "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())"
+            scraped = (try? Binaries.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", get]))?.stdout ?? ""
+            return scraped.contains("tocsin_")
+        })
+        let lines = scraped.split(separator: "\n").map(String.init)
+        #expect(lines.contains("tocsin_events_received_total{source=\"socket\"} 2"), "\(lines.filter { $0.hasPrefix("tocsin_") })")
+        #expect(lines.contains("tocsin_notifications_sent_total{channel=\"mail\"} 2"))
+        #expect(lines.contains("tocsin_build_info{version=\"0.3.0\"} 1"))
+        // The collector reports a file it cannot parse by node_textfile_scrape_error 1.
+        #expect(lines.contains("node_textfile_scrape_error 0"), "\(lines.filter { $0.hasPrefix("node_textfile") })")
+    }
 }

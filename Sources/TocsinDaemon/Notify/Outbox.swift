@@ -38,6 +38,8 @@ final class Outbox {
     var replyProof: ReplyProof?
     /// The rules' language, for the short SMS text (kept current at reload).
     var language: Language = .english
+    /// `set site`, as `TOCSIN_SITE` for exec contacts (kept current at reload).
+    var site: String?
 
     init(pool: DeliveryPool, concurrency: Int, giveUpAfter: RuleDuration, firstRetry: RuleDuration) {
         self.pool = pool
@@ -99,12 +101,13 @@ final class Outbox {
     }
 
     /// An exec contact's `TOCSIN_*` environment: the message's, its reply code
-    /// (`TOCSIN_REPLY_CODE`) and a one-line text fit for an SMS (`TOCSIN_SHORT_TEXT`).
+    /// (`TOCSIN_REPLY_CODE`), the branch (`TOCSIN_SITE`) and a one-line text fit for an SMS (`TOCSIN_SHORT_TEXT`).
     private func environment(_ message: OutboundMessage) -> [String: String] {
         guard case .exec = message.channel else { return [:] }
         var environment = message.environment
         let code = replyProof.flatMap { OutboxItem.replyCode(message, proof: $0) }
         if let code { environment["TOCSIN_REPLY_CODE"] = code }
+        if let site { environment["TOCSIN_SITE"] = site }
         environment["TOCSIN_SHORT_TEXT"] = language.catalog.smsText(subject: HeaderText.sanitized(message.subject), code: code)
         return environment
     }

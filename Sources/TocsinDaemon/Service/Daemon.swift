@@ -140,6 +140,7 @@ public final class Daemon {
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
         outbox.replyProof = replyProof
         outbox.language = ruleSet.settings.language
+        outbox.site = ruleSet.settings.site
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
         failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
         ackedCount = try Daemon.starting { [store] () throws(StoreError) in try store.openCounts().acked }
@@ -362,6 +363,7 @@ public final class Daemon {
         rules = newRules
         journal.setSite(newRules.settings.site)
         outbox.language = newRules.settings.language
+        outbox.site = newRules.settings.site
         metrics.reloadSucceeded = true
         let actions = engine.reload(newRules, now: WallClock.now())
         batch = StoreBatch()
