@@ -3,7 +3,7 @@
 # locally to the user "mailsink", and a standalone systemd-journald. Idempotent; needs root.
 set -eu
 here=$(dirname "$0")
-"$here/ensure-packages.sh" python3 exim4-daemon-light man-db systemd-journal-remote prometheus-node-exporter lintian
+"$here/ensure-packages.sh" python3 exim4-daemon-light man-db systemd-journal-remote prometheus-node-exporter lintian faketime
 # Independent sources and parsers the tests check Tocsin against: China's holidays (two
 # transcriptions of the State Council's notices), Prometheus's text-format parser.
 python3 -c 'import holidays, chinese_calendar, prometheus_client' 2>/dev/null \

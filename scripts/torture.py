@@ -15,7 +15,7 @@ Some cycles also start a second tocsind on the same state, which must refuse to 
 1, naming the holder) while the first goes on; others remove the store's WAL under the
 running daemon, which must save what was committed and stop by itself with status 1.
 """
-import argparse, os, random, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import argparse, os, random, re, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "..", ".build", "debug"))
@@ -266,7 +266,8 @@ lost_spool = [n for n in applied_files if any(i not in counts for i in spool_wri
 twice = [i for i, c in repeats.items() if c > 1] + [i for i, c in counts.items() if c > 1]
 # Message-IDs by their part before "@" (a set: checking each incident against every
 # delivery was quadratic, minutes for a long run).
-delivered_local = {d.split("@", 1)[0] for d in delivered}
+# A sent Message-ID carries its reply proof (".k" and 24 hex digits before "@").
+delivered_local = {re.sub(r"\.k[0-9a-f]{24}$", "", d.split("@", 1)[0]) for d in delivered}
 missing = []
 for number, began in incidents:
     for step in ("s1", "s2"):

@@ -77,6 +77,38 @@ struct SilenceEndToEndTests {
         #expect(to == ["lead@branch.example", "lead@branch.example"], "\(to)")
     }
 
+    @Test("a window from 23:59:58 to 00:00:03 is one window: a step due at 23:59:59 fires at 00:00:03, not at midnight (tocsind's clock started at 23:59:58 by libfaketime)")
+    func windowAcrossMidnight() throws {
+        try #require(FileManager.default.fileExists(atPath: "/usr/bin/faketime"), "faketime is installed by scripts/test-setup.sh")
+        // 23:59:58 in Asia/Shanghai is 15:59:58 UTC; only the wall clock is faked (timers
+        // and timeouts run on the real monotonic clock).
+        let d = try DaemonProcess(rules: """
+            set storm-window 0s
+            set timezone Asia/Shanghai
+            contact lead mail lead@branch.example
+            maintenance midnight daily 23:59:58-00:00:03 match kind=fault
+            rule fault
+              match kind=fault
+              after 0m notify lead
+            """, environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+        // faketime(1) sets up libfaketime and runs tocsind as its child; SIGTERM goes to the
+        // child, and the wrapper exits with it.
+        d.launcher = ["/usr/bin/faketime", "-f", "@2026-12-04 15:59:58"]
+        try d.start()
+        defer {
+            _ = try? Binaries.run(URL(fileURLWithPath: "/usr/bin/pkill"), ["-TERM", "-P", String(d.pid)])
+            d.stop()
+        }
+        #expect(try d.send("kind=fault id=midnight-1").hasPrefix("ok incident=1"))
+        #expect(eventually(10) { d.mails().count == 1 })
+        let mail = try #require(d.mails().first)
+        #expect(header("Date", in: mail) == "Sat, 5 Dec 2026 00:00:03 +0800", "\(header("Date", in: mail) ?? "-")")
+        let shown = try d.ctl(["show", "midnight-1"]).stdout
+        #expect(shown.contains("2026-12-04 23:59:5"), "opened before midnight: \(shown)")
+        #expect(shown.contains("2026-12-05 00:00:03  step"), "\(shown)")
+        #expect(!shown.contains("2026-12-05 00:00:00  step"))
+    }
+
     @Test("kill -9 right after 'ok': the silence survives and still holds; list and expire")
     func survivesKill() throws {
         let d = try DaemonProcess(rules: rules)
