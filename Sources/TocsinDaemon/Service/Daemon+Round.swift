@@ -79,40 +79,31 @@ extension Daemon {
 
     /// Hands the round's batch to the writer; waits for a commit when too far ahead.
     private func submit(_ round: InFlightRound) {
-        if batch.isEmpty && inFlight.isEmpty {
+        if batch.isEmpty && commits.isEmpty {
             perform(round.effects)
             return
         }
-        var round = round
-        round.sequence = nextRoundSequence
-        nextRoundSequence += 1
-        writer.submit(batch, sequence: round.sequence)
+        let submitted = batch
         batch = StoreBatch()  // the submitted one is the writer's now
-        inFlight.append(round)
-        if inFlight.count >= Daemon.maxRoundsInFlight {
-            writer.waitForCompletion()
-            completeRounds()
-        }
+        settle(commits.submit(round, batch: submitted, to: writer))
     }
 
     /// Carries out the rounds whose commits are done, in order; after a failed one, waits
     /// for every round in flight (they fail too) and rebuilds the engine from the store.
     func completeRounds(waitForAll: Bool = false) {
-        var failed = false
-        repeat {
-            if waitForAll || failed, !inFlight.isEmpty { writer.waitForCompletion() }
-            for completion in writer.takeCompletions() {
-                guard let round = inFlight.first, round.sequence == completion.sequence else { continue }
-                inFlight.removeFirst()
-                if let error = completion.error {
-                    fail(round, error: error)
-                    failed = true
-                } else {
-                    perform(round.effects)
-                }
+        settle(commits.complete(writer, waitForAll: waitForAll))
+    }
+
+    /// Performs what committed rounds promised, fails the others, and after a failure
+    /// rebuilds the engine from the store.
+    private func settle(_ outcome: (settled: [RoundCommits.Settled], failed: Bool)) {
+        for round in outcome.settled {
+            switch round {
+            case .committed(let round): perform(round.effects)
+            case .failed(let round, let error): fail(round, error: error)
             }
-        } while (waitForAll || failed) && !inFlight.isEmpty
-        if failed { rebuildAfterFailure() }
+        }
+        if outcome.failed { rebuildAfterFailure() }
     }
 
     /// What a committed round promised: replies, spool deletions, notifications, journal.

@@ -39,8 +39,7 @@ public final class Daemon {
     /// The batch the current round records into.
     var batch = StoreBatch()
     /// Rounds submitted and not yet committed, oldest first.
-    var inFlight: [InFlightRound] = []
-    var nextRoundSequence: UInt64 = 1
+    var commits = RoundCommits(maxInFlight: Daemon.maxRoundsInFlight)
     var engine: EscalationEngine
     var rules: RuleSet
     let socket: EventSocketServer
