@@ -67,3 +67,18 @@ struct ReplyMessagesTests {
         #expect(Language.english.catalog.smsText(subject: "[Tocsin #1] new fault", code: "1-AB") == "[Tocsin #1] new fault Reply: 1-AB ack")
     }
 }
+
+@Suite("Reply texts in a storm digest")
+struct DigestReplyTextTests {
+    @Test("a digest does not tell its reader to reply (a reply to it acts on no incident): it says to use tocsinctl")
+    func digestSaysNoReply() throws {
+        var h = EngineHarness(ReplyMessagesTests.rules)
+        for n in 1...3 { h.submit("kind=fault severity=2 id=t-\(n) summary=终端\(n)离线") }
+        h.advance(by: .minutes(31))
+        let first = try #require(h.sent.first { $0.purpose == .step })
+        #expect(first.body.contains("回复本邮件即可处理"))
+        let digest = try #require(h.sent.first { $0.purpose == .digest })
+        #expect(!digest.body.contains("回复本邮件即可处理"), "\(digest.body)")
+        #expect(digest.body.hasSuffix("\n回复本摘要邮件不会处理任何事件；请用 tocsinctl ack 或 tocsinctl resolve 逐一处理。\n"), "\(digest.body)")
+    }
+}

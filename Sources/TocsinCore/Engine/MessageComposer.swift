@@ -168,7 +168,13 @@ public struct MessageComposer: Sendable {
         for message in shown { body += "- " + HeaderText.sanitized(message.subject) + "\n" }
         if messages.count > shown.count { body += words.digestMore(messages.count - shown.count) }
         // The first held message has its body; later ones joined a gathering storm without.
-        body += words.digestDetails + (messages.first { !$0.body.isEmpty } ?? messages[0]).body
+        var details = (messages.first { !$0.body.isEmpty } ?? messages[0]).body
+        if details.hasSuffix(words.replyHow) {
+            // How to answer an incident's mail does not hold for the digest (SPEC §17).
+            details.removeLast(words.replyHow.count)
+            details += words.digestNoReply
+        }
+        body += words.digestDetails + details
         return OutboundMessage(
             messageID: messageID("digest", group, contact.name.rawValue, String(now.milliseconds)),
             contact: contact.name, channel: contact.channel, purpose: .digest, subject: subject, body: body,

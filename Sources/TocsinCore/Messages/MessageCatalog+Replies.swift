@@ -8,6 +8,13 @@ extension MessageCatalog {
             : "\nTo act, reply to this mail with the command on the first line:\n  ack — you have taken it on\n  resolve CAUSE — it is recovered, and why\n  note TEXT — add a remark\n"
     }
 
+    /// In place of `replyHow` in a digest: a reply to it is about no one incident.
+    var digestNoReply: String {
+        zh
+            ? "\n回复本摘要邮件不会处理任何事件；请用 tocsinctl ack 或 tocsinctl resolve 逐一处理。\n"
+            : "\nA reply to this digest acts on no incident: use tocsinctl ack or tocsinctl resolve for each.\n"
+    }
+
     /// What a reply did, in a phrase: `已确认` / `acknowledged`.
     func replyDone(_ action: ReplyAction) -> String {
         switch action {
