@@ -77,7 +77,7 @@ struct SilenceEndToEndTests {
         #expect(to == ["lead@branch.example", "lead@branch.example"], "\(to)")
     }
 
-    @Test("a window from 23:59:58 to 00:00:03 is one window: a step due at 23:59:59 fires at 00:00:03, not at midnight (tocsind's clock started at 23:59:58 by libfaketime)")
+    @Test("a window from 23:59:58 to 00:00:03 is one window: a step due at 23:59:58 fires at 00:00:03, not at midnight (tocsind's wall clock set by faketime)")
     func windowAcrossMidnight() throws {
         try #require(FileManager.default.fileExists(atPath: "/usr/bin/faketime"), "faketime is installed by scripts/test-setup.sh")
         // 23:59:58 in Asia/Shanghai is 15:59:58 UTC; only the wall clock is faked (timers
@@ -93,12 +93,17 @@ struct SilenceEndToEndTests {
             """, environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
         // faketime(1) sets up libfaketime and runs tocsind as its child; SIGTERM goes to the
         // child, and the wrapper exits with it.
-        d.launcher = ["/usr/bin/faketime", "-f", "@2026-12-04 15:59:58"]
+        // The fake clock starts at 23:59:55 when tocsind starts; the event goes at 23:59:58.5
+        // by it (however long the start took, up to 3.5 s), inside the window, before midnight.
+        d.launcher = ["/usr/bin/faketime", "-f", "@2026-12-04 15:59:55"]
+        let launched = Date()
         try d.start()
         defer {
             _ = try? Binaries.run(URL(fileURLWithPath: "/usr/bin/pkill"), ["-TERM", "-P", String(d.pid)])
             d.stop()
         }
+        let wait = 3.5 - Date().timeIntervalSince(launched)
+        if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
         #expect(try d.send("kind=fault id=midnight-1").hasPrefix("ok incident=1"))
         #expect(eventually(10) { d.mails().count == 1 })
         let mail = try #require(d.mails().first)
