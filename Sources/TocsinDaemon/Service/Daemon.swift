@@ -26,22 +26,14 @@ public final class Daemon {
     /// Held for the daemon's life: no second tocsind on the same store.
     let stateLock: StateLock
     let journal: Journal
-    /// The rules fingerprint the store holds (nil: unknown, write it with the next commit).
-    var storedRulesFingerprint: String?
-    /// How many routine journal entries may be written now (a storm is summarized).
-    var journalBudget = JournalBudget(now: WallClock.monotonicMilliseconds())
     let systemd = SystemdNotifier()
     let loop: EventLoop
     /// The event loop's connection: reads (start, rebuild after a failure, spool checks).
     let store: Store
     /// Commits the rounds' batches on its own thread and connection.
     let writer: StoreWriter
-    /// The batch the current round records into.
-    var batch = StoreBatch()
     /// Rounds submitted and not yet committed, oldest first.
     var commits = RoundCommits(maxInFlight: Daemon.maxRoundsInFlight)
-    var engine: EscalationEngine
-    var rules: RuleSet
     let socket: EventSocketServer
     let spool: SpoolWatcher
     let pool: DeliveryPool
@@ -51,7 +43,6 @@ public final class Daemon {
     var reloadRequested = false
     var lastStatus = ""
     var pendingOutcomes: [Outbox.Outcome] = []
-    var failedCount = 0
     var nextRescan: Int64 = 0
     var nextIncompleteCheck: Int64 = 0
     /// When the next retention pass is due (monotonic ms); the first comes a minute after
@@ -61,11 +52,8 @@ public final class Daemon {
     var prunedIncidents = 0
     /// Whether a retention pass was handed to the writer and its result is not back yet.
     var pruneOut = false
-    /// The counters of `--metrics-file`, and when it is next written (monotonic ms).
-    var metrics = Metrics()
+    /// When the metrics file is next written (monotonic ms).
     var nextMetrics: Int64 = 0
-    /// Acknowledged incidents not resolved (the gauge's `acked`), kept as they change.
-    var ackedCount = 0
     var nextWatchdog: Int64 = 0
     var nextIdleSweep: Int64 = 0
     var nextStatus: Int64 = 0
@@ -77,10 +65,9 @@ public final class Daemon {
     var lastCommitFailure: (error: String, at: Int64)?
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
-    /// Signs outgoing Message-IDs and reply codes, and checks replies (SPEC §17).
-    let replyProof: ReplyProof
-    /// The keys of the replies acted on (stored in `replies`): a second delivery acts nothing.
-    var replyKeys: Set<String> = []
+    /// The rounds' decisions: the engine, the rules, the batch and the counters they keep.
+    let pipeline: RoundPipeline
+
 
 
     /// Loads the rules, opens the store, binds the socket and spool; throws when any of it
@@ -98,7 +85,6 @@ public final class Daemon {
             journal.log(.rulesRejected, .error, "rules in \(paths.rules) rejected: \(compilation.diagnostics.errorCount) errors", [("TOCSIN_RULES", paths.rules), ("TOCSIN_DIAGNOSTICS", text)])
             throw StartupError(description: "the rules in \(paths.rules) have errors; not starting", diagnostics: text)
         }
-        rules = ruleSet
         journal.setSite(ruleSet.settings.site)
         for warning in compilation.diagnostics where warning.severity == .warning {
             journal.log(.rulesLoaded, .warning, warning.headline, [("TOCSIN_RULES", paths.rules)])
@@ -112,10 +98,12 @@ public final class Daemon {
         try? store.setMeta("timezone", ruleSet.settings.zone.identifier)
         let composer = MessageComposer(idPrefix: "tocsin." + ((try? store.instanceTag()) ?? "0"), idDomain: Daemon.hostName())
         let replyKey = try Daemon.starting { () throws(SystemError) in try ReplyKeyFile.load(directory: paths.state) }
-        replyProof = ReplyProof(key: replyKey, idPrefix: composer.idPrefix)
-        replyKeys = try Daemon.starting { [store] () throws(StoreError) in try store.replyKeys() }
+        let replyKeys = try Daemon.starting { [store] () throws(StoreError) in try store.replyKeys() }
         let snapshot = try Daemon.starting { [store] () throws(StoreError) in try store.snapshot(reportTimes: ruleSet.reports.map(\.time)) }
-        engine = EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: WallClock.now())
+        pipeline = RoundPipeline(
+            engine: EscalationEngine(rules: ruleSet, composer: composer, snapshot: snapshot, now: WallClock.now()), rules: ruleSet,
+            replyProof: ReplyProof(key: replyKey, idPrefix: composer.idPrefix), replyKeys: replyKeys,
+            spoolGrace: configuration.spoolGrace)
         writer = try Daemon.starting { () throws(StoreError) in try StoreWriter(directory: paths.state) }
         loop = try Daemon.starting { () throws(SystemError) in try EventLoop() }
         loop.add(writer.eventFD, token: LoopToken.storeWriter)
@@ -137,7 +125,7 @@ public final class Daemon {
         pool = DeliveryPool(workers: configuration.deliveryWorkers, method: method)
         loop.add(pool.eventFD, token: LoopToken.deliveries)
         outbox = Outbox(pool: pool, concurrency: configuration.deliveryWorkers, giveUpAfter: configuration.giveUpAfter, firstRetry: configuration.firstRetry)
-        outbox.replyProof = replyProof
+        outbox.replyProof = pipeline.replyProof
         outbox.language = ruleSet.settings.language
         outbox.site = ruleSet.settings.site
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }

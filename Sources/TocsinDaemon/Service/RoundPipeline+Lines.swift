@@ -4,7 +4,7 @@ import TocsinStore
 
 /// A round's socket lines: status queries, silence and reply commands, and events, each
 /// answered once the round is committed.
-extension Daemon {
+extension RoundPipeline {
     static func errorReply(_ reason: String) -> String { "error reason=" + Event.logfmtQuoted(reason) }
 
     /// `ok incident=N id=ID state=STATE`, gathered as bytes (one per acknowledged event).
@@ -20,10 +20,12 @@ extension Daemon {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func handle(_ line: EventSocketServer.Line, now: Timestamp, effects: inout RoundEffects) {
+    /// One socket line; a `status` query is answered by `status` (the loop's state), in its
+    /// place among the connection's replies.
+    func handle(_ line: EventSocketServer.Line, now: Timestamp, status: () -> String, effects: inout RoundEffects) {
         let source = EventSource(name: "socket", uid: line.uid, pid: line.pid)
         if line.framingError == nil, Daemon.isStatusQuery(line.bytes) {
-            effects.replies.append((line.connection, statusReply()))
+            effects.replies.append((line.connection, status()))
             return
         }
         if let framing = line.framingError {
@@ -52,13 +54,13 @@ extension Daemon {
         case .success(let (receipt, actions)):
             let logfmt = accepted(event, receipt, source: source, now: now, effects: &effects)
             apply(actions, now: now, source: source, event: (event, logfmt), effects: &effects)
-            effects.replies.append((line.connection, Daemon.okReply(receipt)))
+            effects.replies.append((line.connection, RoundPipeline.okReply(receipt)))
             metrics.received.socket += 1
         }
     }
 
     private func reject(_ reason: String, source: EventSource, connection: UInt64, effects: inout RoundEffects) {
-        effects.replies.append((connection, Daemon.errorReply(reason)))
+        effects.replies.append((connection, RoundPipeline.errorReply(reason)))
         metrics.rejected.socket += 1
         var fields: [(String, String)] = [("TOCSIN_SOURCE", source.name), ("TOCSIN_REASON", reason)]
         if let uid = source.uid { fields.append(("TOCSIN_PEER_UID", String(uid))) }
@@ -77,7 +79,7 @@ extension Daemon {
         note(
             .eventAccepted, .info,
             "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))" + (holder.map { ", held by \($0)" } ?? ""),
-            fields: Daemon.acceptedFields(event, receipt, source: source, line: line) + Daemon.holderFields(holder), into: &effects)
+            fields: RoundPipeline.acceptedFields(event, receipt, source: source, line: line) + RoundPipeline.holderFields(holder), into: &effects)
         return line
     }
 

@@ -3,7 +3,7 @@ import TocsinSystem
 import TocsinStore
 import TocsinClient
 
-extension Daemon {
+extension RoundPipeline {
     /// Carries out the engine's actions inside the round's transaction: store writes now,
     /// journal entries and notifications once committed. `event` is the event they answer,
     /// with its logfmt line: an incident it opens with exactly its fields stores that line
@@ -16,7 +16,7 @@ extension Daemon {
         for index in actions.indices {
             // Each action is moved out of the array, not copied: what it carries (a storm's
             // held message, say) moves on into the batch without a copy of its own.
-            var action = Daemon.movedOut
+            var action = RoundPipeline.movedOut
             swap(&action, &actions[index])
             switch consume action {
             case .opened(let incident):

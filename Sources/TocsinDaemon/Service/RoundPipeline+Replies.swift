@@ -2,7 +2,7 @@ import TocsinCore
 import TocsinSystem
 import TocsinStore
 
-extension Daemon {
+extension RoundPipeline {
     /// A `reply` line from `tocsinctl mail-in` or `tocsinctl reply` (SPEC §17). It acts only
     /// with a proof signed by this tocsind's key, from an address (or for an SMS, the
     /// contact) the message was sent to, once per reply; it acts `by` that contact, as the
@@ -40,8 +40,8 @@ extension Daemon {
         var fields = [EventField("action", action.verb), EventField("id", incident.id), EventField("by", answered.contact.name.rawValue)]
         switch action {
         case .ack: break
-        case .resolve(let cause): if let cause { fields.append(EventField("cause", Daemon.eventValue(cause))) }
-        case .note(let remark): fields.append(EventField("text", Daemon.eventValue(remark)))
+        case .resolve(let cause): if let cause { fields.append(EventField("cause", RoundPipeline.eventValue(cause))) }
+        case .note(let remark): fields.append(EventField("text", RoundPipeline.eventValue(remark)))
         }
         let event = Event(fields: fields)
         let replySource = EventSource(name: request.via.rawValue + ":" + answered.contact.name.rawValue, uid: source.uid, pid: source.pid)
@@ -58,7 +58,7 @@ extension Daemon {
             queue(
                 engine.composer.confirmationMessage(current, action: action, contact: answered.contact, key: request.key, rules: rules, now: now),
                 now: now, effects: &effects)
-            effects.replies.append((connection, Daemon.okReply(receipt) + " action=\(action.verb) by=" + Event.logfmtQuoted(answered.contact.name.rawValue)))
+            effects.replies.append((connection, RoundPipeline.okReply(receipt) + " action=\(action.verb) by=" + Event.logfmtQuoted(answered.contact.name.rawValue)))
         }
     }
 

@@ -2,12 +2,12 @@ import TocsinCore
 import TocsinSystem
 import TocsinStore
 
-extension Daemon {
+extension RoundPipeline {
     /// A `silence add` or `silence expire` line from the socket (SPEC §14). Its reply waits
     /// for the round's commit, like an event's: `ok` means the silence is stored.
     func handleSilence(_ text: String, source: EventSource, connection: UInt64, now: Timestamp, effects: inout RoundEffects) {
         func refuse(_ reason: String) {
-            effects.replies.append((connection, Daemon.errorReply(reason)))
+            effects.replies.append((connection, RoundPipeline.errorReply(reason)))
             note(.inputRejected, .warning, "silence command rejected (\(source.name)): \(reason)", fields: [("TOCSIN_SOURCE", source.name), ("TOCSIN_REASON", reason)], into: &effects)
         }
         let command: SilenceCommand
