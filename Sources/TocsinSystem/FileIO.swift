@@ -112,4 +112,22 @@ public enum FileIO {
         var st = stat()
         return stat(path, &st) == 0
     }
+
+    /// Replaces `path` with `bytes` atomically: a temporary file beside it (mode `mode`,
+    /// fsync'd with `durable`), renamed over it, so a reader never sees half a file. The
+    /// error names what was being written (`what`).
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, durable: Bool, what: String) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw SystemError("cannot write \(what)", path: temporary) }
+        fchmod(fd, mode)  // whatever the umask
+        guard writeAll(fd, bytes), !durable || fsync(fd) == 0 else {
+            let error = SystemError("cannot write \(what)", path: temporary)
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw SystemError("cannot move \(what) into place at", path: path) }
+    }
 }

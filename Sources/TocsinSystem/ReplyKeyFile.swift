@@ -28,17 +28,7 @@ public enum ReplyKeyFile {
         let got = read(random, &fresh, fresh.count)
         close(random)
         guard got == fresh.count else { throw SystemError("cannot read random bytes for the reply key", path: "/dev/urandom") }
-        let temporary = path + ".tmp"
-        let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard out >= 0 else { throw SystemError("cannot create the reply key", path: temporary) }
-        guard FileIO.writeAll(out, fresh), fsync(out) == 0 else {
-            let error = SystemError("cannot write the reply key", path: temporary)
-            close(out)
-            unlink(temporary)
-            throw error
-        }
-        close(out)
-        guard rename(temporary, path) == 0 else { throw SystemError("cannot move the reply key into place", path: path) }
+        try FileIO.replace(path, with: fresh, mode: 0o600, durable: true, what: "the reply key")
         return fresh
     }
 }

@@ -5,6 +5,15 @@ import Testing
 /// `--metrics-file` (SPEC §20), read back by PyPI's prometheus_client text parser.
 @Suite("The metrics file", .serialized)
 struct MetricsFileTests {
+    /// Every fault told to one contact at once.
+    static let rules = """
+        set storm-window 0s
+        contact ops mail ops@example.org
+        rule r
+          match kind=fault
+          after 0m notify ops
+        """
+
     /// The samples of the file as prometheus_client parses them: "name{labels}" → value.
     func parse(_ path: String) throws -> [String: Double] {
         let script = """
@@ -23,13 +32,7 @@ struct MetricsFileTests {
 
     @Test("counters by source and channel, gauges by state; written at start and at stop, mode 0644, no incident ids")
     func countsWhatHappened() throws {
-        let d = try DaemonProcess(rules: """
-            set storm-window 0s
-            contact ops mail ops@example.org
-            rule r
-              match kind=fault
-              after 0m notify ops
-            """)
+        let d = try DaemonProcess(rules: Self.rules)
         let path = d.root.appendingPathComponent("tocsin.prom").path
         d.extraArguments = ["--metrics-file", path]
         try d.start()
@@ -65,13 +68,7 @@ struct MetricsFileTests {
 
     @Test("node_exporter's textfile collector (Debian's prometheus-node-exporter) serves the file on loopback, with no parse error")
     func nodeExporterScrape() throws {
-        let d = try DaemonProcess(rules: """
-            set storm-window 0s
-            contact ops mail ops@example.org
-            rule r
-              match kind=fault
-              after 0m notify ops
-            """)
+        let d = try DaemonProcess(rules: Self.rules)
         let directory = Binaries.temporaryDirectory("textfile")
         let path = directory.appendingPathComponent("tocsin.prom").path
         d.extraArguments = ["--metrics-file", path]

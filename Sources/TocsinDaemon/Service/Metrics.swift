@@ -65,18 +65,12 @@ struct Metrics {
     /// Writes `text` to `path` atomically: a temporary file in the same folder, renamed
     /// over the old one, so a scrape never reads half a file.
     static func write(_ text: String, to path: String) -> SystemError? {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { return SystemError("cannot write the metrics file", path: temporary) }
-        fchmod(fd, 0o644)  // node_exporter runs as another user
-        guard FileIO.writeAll(fd, Array(text.utf8)) else {
-            let error = SystemError("cannot write the metrics file", path: temporary)
-            close(fd)
-            unlink(temporary)
+        do {
+            // Mode 0644: node_exporter runs as another user.
+            try FileIO.replace(path, with: Array(text.utf8), mode: 0o644, durable: false, what: "the metrics file")
+            return nil
+        } catch {
             return error
         }
-        close(fd)
-        guard rename(temporary, path) == 0 else { return SystemError("cannot move the metrics file into place at", path: path) }
-        return nil
     }
 }
