@@ -109,7 +109,7 @@ install: release man
 	install -D -m 0644 docs/tocsin.rules.5 $(DESTDIR)$(PREFIX)/share/man/man5/tocsin.rules.5
 	install -D -m 0644 .build/man/tocsinctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tocsinctl
 	install -d $(DESTDIR)$(SYSCONFDIR)/tocsin/rules/drills
-	@for f in rules/*.rules rules/drills/*.drill; do \
+	@for f in rules/*.rules rules/drills/*.drill rules/drills/*.rules; do \
 		dest=$(DESTDIR)$(SYSCONFDIR)/tocsin/$$f; \
 		if [ ! -e "$$dest" ]; then install -m 0644 "$$f" "$$dest"; \
 		elif ! cmp -s "$$f" "$$dest"; then install -m 0644 "$$f" "$$dest.dist"; echo "kept your $$dest; the shipped one is $$dest.dist"; fi; \

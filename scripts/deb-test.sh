@@ -51,7 +51,11 @@ uid=$(awk -F: '$1 == "tocsin" { print $3 }' "$root/etc/passwd")
 dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Conffiles}\n' tocsin | grep -q '/etc/tocsin/rules/00-contacts.rules' \
     || fail "the rules are not conffiles"
 "$root/usr/bin/tocsinctl" check "$root/etc/tocsin/rules" >"$work/check.txt" 2>&1 || { cat "$work/check.txt"; fail "the installed rules do not pass check"; }
-step "user, spool, catalog, enabled units, conffiles and rules in place; nothing started"
+for drill in holiday-week core-upgrade; do
+    "$root/usr/bin/tocsinctl" drill "$root/etc/tocsin/rules/drills/$drill.drill" --rules "$root/etc/tocsin/rules/drills/$drill.rules" \
+        >"$work/drill.txt" 2>&1 || { cat "$work/drill.txt"; fail "the shipped drill $drill does not run"; }
+done
+step "user, spool, catalog, enabled units, conffiles, rules and drills in place; nothing started"
 
 # The operator edits one rule file; the next package changes it and another one.
 echo "# edited by the branch: 本行的修改" >>"$root/etc/tocsin/rules/00-contacts.rules"
