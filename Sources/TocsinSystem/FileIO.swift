@@ -37,6 +37,11 @@ public enum FileIO {
         return try readAll(fd, path: path, limit: limit)
     }
 
+    /// Standard input to its end (at most `limit` bytes).
+    public static func readStandardInput(limit: Int) throws(SystemError) -> [UInt8] {
+        try readAll(0, path: "standard input", limit: limit)
+    }
+
     /// Reads `fd` to its end (at most `limit` bytes).
     private static func readAll(_ fd: Int32, path: String, limit: Int = .max) throws(SystemError) -> [UInt8] {
         var result: [UInt8] = []

@@ -13,15 +13,15 @@ public enum ReplyKeyFile {
     /// The key in `directory`, made if missing.
     public static func load(directory: String) throws(SystemError) -> [UInt8] {
         let path = directory + "/" + name
-        var key = [UInt8](repeating: 0, count: 64)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            let n = read(fd, &key, key.count)
-            close(fd)
-            guard n >= 16 else { throw SystemError("the reply key is too short (\(max(n, 0)) bytes; remove it to make a new one)", path: path, code: 0) }
-            return Array(key[0..<n])
+        do throws(SystemError) {
+            let key = try FileIO.read(path)
+            guard key.count >= 16 else {
+                throw SystemError("the reply key is too short (\(key.count) bytes; remove it to make a new one)", path: path, code: 0)
+            }
+            return key
+        } catch {
+            guard error.code == ENOENT else { throw error }  // missing: made below
         }
-        guard errno == ENOENT else { throw SystemError("cannot read the reply key", path: path) }
         var fresh = [UInt8](repeating: 0, count: 32)
         let random = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
         guard random >= 0 else { throw SystemError("cannot open /dev/urandom for the reply key") }

@@ -3,10 +3,6 @@ import TocsinCore
 import TocsinSystem
 import TocsinClient
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `tocsinctl mail-in`: one reply mail on stdin, from the MTA's alias pipe (SPEC §17).
 struct MailInCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +33,12 @@ struct MailInCommand: ParsableCommand {
     static let inputLimit = 16 * 1024 * 1024
 
     func run() throws {
-        let raw = StandardInput.read(limit: Self.inputLimit)
+        let raw: [UInt8]
+        do {
+            raw = try FileIO.readStandardInput(limit: Self.inputLimit)
+        } catch {
+            Output.fail("\(error); exit 75 so that it is delivered again later", status: 75)
+        }
         let request = ReplyRequest(mail: InboundMail(raw), raw: raw)
         let answer = ReplySender.send(request.line, socket: daemon.paths.socket)
         if verbose { Output.out(TerminalText.safe(answer) + "\n") }
@@ -54,20 +55,5 @@ enum ReplySender {
         } catch {
             Output.fail("tocsind cannot take the reply now (\(error)); exit 75 so that it is delivered again later", status: 75)
         }
-    }
-}
-
-/// Standard input, read whole up to a limit.
-enum StandardInput {
-    static func read(limit: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count < limit {
-            let n = Glibc.read(0, &chunk, chunk.count)
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { break }
-            bytes += chunk[0..<n]
-        }
-        return bytes
     }
 }

@@ -75,7 +75,7 @@ struct RoundPipelineTests {
         spool.files["done.events"] = Array("kind=fault id=d1\n".utf8)
         spool.appliedBefore = ["done.events"]
         spool.files["bad.events"] = Array("kind=fault id=b1\naction=resolve id=nobody\n".utf8)
-        let effects = try p.run(lines: [], spoolNames: ["done.events", "bad.events"], outcomes: [], spool: spool, now: Self.start)
+        let effects = try p.run(lines: [], spoolNames: ["done.events", "bad.events"], outcomes: [], spool: spool, now: Self.start, status: { "ok status" })
         #expect(effects.spoolApplied == ["done.events"])
         #expect(effects.spoolFailed.map(\.0) == ["bad.events"])
         #expect(effects.spoolFailed.first?.1.contains("event 2: cannot resolve \"nobody\"") == true)
@@ -86,10 +86,10 @@ struct RoundPipelineTests {
     func timers() throws {
         let p = try Self.pipeline(Self.rules)
         let spool = MemorySpool()
-        _ = try p.run(lines: [Self.line("kind=fault id=f1")], spoolNames: [], outcomes: [], spool: spool, now: Self.start)
-        let early = try p.run(lines: [], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .minutes(29))
+        _ = try p.run(lines: [Self.line("kind=fault id=f1")], spoolNames: [], outcomes: [], spool: spool, now: Self.start, status: { "ok status" })
+        let early = try p.run(lines: [], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .minutes(29), status: { "ok status" })
         #expect(early.outbox.isEmpty)
-        let due = try p.run(lines: [], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .minutes(30))
+        let due = try p.run(lines: [], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .minutes(30), status: { "ok status" })
         #expect(due.outbox.map(\.message.contact) == ["boss"])
         #expect(due.journal.contains { $0.message.contains("step 2 of fault fired: boss") })
     }
@@ -106,12 +106,12 @@ struct RoundPipelineTests {
             p.batch = StoreBatch()
             return commits.submit(round, batch: batch, to: writer).settled
         }
-        let first = try p.run(lines: [Self.line("kind=fault id=f1", connection: 7)], spoolNames: [], outcomes: [], spool: spool, now: Self.start)
+        let first = try p.run(lines: [Self.line("kind=fault id=f1", connection: 7)], spoolNames: [], outcomes: [], spool: spool, now: Self.start, status: { "ok status" })
         #expect(submit(first, connections: [7]).isEmpty, "not committed: nothing said yet")
         writer.commit(1)
         #expect(RoundCommitsTests.replies(commits.complete(writer).settled) == ["ok incident=1 id=f1 state=open"])
 
-        let second = try p.run(lines: [Self.line("kind=fault id=f2", connection: 8)], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .seconds(1))
+        let second = try p.run(lines: [Self.line("kind=fault id=f2", connection: 8)], spoolNames: [], outcomes: [], spool: spool, now: Self.start + .seconds(1), status: { "ok status" })
         #expect(submit(second, connections: [8]).isEmpty)
         writer.failNext()
         writer.commit(1)

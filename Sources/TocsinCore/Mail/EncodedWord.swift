@@ -80,7 +80,7 @@ public enum HeaderText {
     }
 }
 
-/// Base64 (RFC 4648), for encoded-words.
+/// Base64 (RFC 4648), for encoded words and MIME bodies.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -103,5 +103,32 @@ public enum Base64 {
             out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], 61]
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes, leniently as mail readers do: any byte outside the alphabet (line breaks,
+    /// spaces) is skipped, the URL-safe `-` and `_` are read as `+` and `/`, `=` ends it.
+    public static func decode(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            let value: UInt32
+            switch byte {
+            case 0x41...0x5A: value = UInt32(byte - 0x41)
+            case 0x61...0x7A: value = UInt32(byte - 0x61 + 26)
+            case 0x30...0x39: value = UInt32(byte - 0x30 + 52)
+            case 0x2B, 0x2D: value = 62  // + (and URL-safe -)
+            case 0x2F, 0x5F: value = 63  // / (and URL-safe _)
+            case 0x3D: return out  // padding: the end
+            default: continue
+            }
+            accumulator = accumulator << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
     }
 }

@@ -64,12 +64,11 @@ public struct ReplyRequest: Hashable, Sendable {
     }
 
     /// The control line: one line whatever was received (control characters become
-    /// spaces), within the socket's line limit (at most 20 references of 250 characters,
-    /// 2,000 characters of text).
+    /// spaces, as in a header: `HeaderText`), within the socket's line limit (at most 20
+    /// references of 250 characters, 2,000 characters of text).
     public var line: String {
         func value(_ text: String, limit: Int) -> String {
-            let clipped = text.count > limit ? String(text.prefix(limit)) : text
-            return Event.logfmtQuoted(String(String.UnicodeScalarView(clipped.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })))
+            Event.logfmtQuoted(HeaderText.sanitized(text.count > limit ? String(text.prefix(limit)) : text))
         }
         var text = "reply via=\(via.rawValue) key=" + value(key, limit: 250) + " from=" + value(from, limit: 250)
         let ids = references.prefix(20).map { "<" + String($0.prefix(250)) + ">" }

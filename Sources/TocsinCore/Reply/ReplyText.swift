@@ -16,17 +16,19 @@ public enum ReplyAction: Equatable, Sendable {
         }
     }
 
+    /// The command words and what each makes of the rest of the line, longest first (so
+    /// "resolved" is tried before "resolve").
+    private static let words: [(String, @Sendable (String) -> ReplyAction?)] = [
+        ("resolved", { .resolve(cause: $0.isEmpty ? nil : $0) }), ("resolve", { .resolve(cause: $0.isEmpty ? nil : $0) }),
+        ("note", { $0.isEmpty ? nil : .note($0) }), ("ack", { _ in .ack }), ("已恢复", { .resolve(cause: $0.isEmpty ? nil : $0) }),
+        ("确认", { _ in .ack }), ("收到", { _ in .ack }), ("备注", { $0.isEmpty ? nil : .note($0) }),
+    ]
+
     /// The action a line asks for, or nil when it starts with none of the words.
     public static func parse(_ line: String) -> ReplyAction? {
         let text = line.trimming(ReplyText.blank)
-        let words: [(String, (String) -> ReplyAction?)] = [
-            ("ack", { _ in .ack }), ("确认", { _ in .ack }), ("收到", { _ in .ack }),
-            ("resolve", { .resolve(cause: $0.isEmpty ? nil : $0) }), ("resolved", { .resolve(cause: $0.isEmpty ? nil : $0) }),
-            ("已恢复", { .resolve(cause: $0.isEmpty ? nil : $0) }),
-            ("note", { $0.isEmpty ? nil : .note($0) }), ("备注", { $0.isEmpty ? nil : .note($0) }),
-        ]
         let lowered = text.lowercased()
-        for (word, make) in words.sorted(by: { $0.0.count > $1.0.count }) where lowered.hasPrefix(word) {
+        for (word, make) in ReplyAction.words where lowered.hasPrefix(word) {
             let rest = text.dropFirst(word.count)
             // An English word must end there: "acknowledged" is not "ack".
             if let next = rest.first, word.first!.isASCII, !(ReplyText.blank.contains(next) || ReplyText.separators.contains(next) || next.isPunctuation) {

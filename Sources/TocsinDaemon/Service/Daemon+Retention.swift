@@ -24,6 +24,6 @@ extension Daemon {
         guard mono >= nextRetention, !pruneOut else { return }
         nextRetention = mono + Daemon.retentionIdleInterval
         pruneOut = true
-        batch.prune(before: WallClock.now() - rules.settings.keepHistory)
+        pipeline.batch.prune(before: WallClock.now() - pipeline.rules.settings.keepHistory)
     }
 }

@@ -53,7 +53,7 @@ extension Daemon {
         let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
         let outcomes = storeReady ? pendingOutcomes : []
         if storeReady { pendingOutcomes = [] }
-        batch = StoreBatch()
+        pipeline.batch = StoreBatch()
         var round = InFlightRound(
             sequence: 0, effects: RoundEffects(), connections: lines.map(\.connection), spoolNames: spoolNames, outcomes: outcomes)
         do {
@@ -82,12 +82,12 @@ extension Daemon {
 
     /// Hands the round's batch to the writer; waits for a commit when too far ahead.
     private func submit(_ round: InFlightRound) {
-        if batch.isEmpty && commits.isEmpty {
+        if pipeline.batch.isEmpty && commits.isEmpty {
             perform(round.effects)
             return
         }
-        let submitted = batch
-        batch = StoreBatch()  // the submitted one is the writer's now
+        let submitted = pipeline.batch
+        pipeline.batch = StoreBatch()  // the submitted one is the writer's now
         settle(commits.submit(round, batch: submitted, to: writer))
     }
 
@@ -120,12 +120,12 @@ extension Daemon {
 
     /// Moves a bad spool file to `failed/`, and says so only once it is there.
     private func failSpoolFile(_ name: String, reason: String) {
-        metrics.rejected.spool += 1
+        pipeline.metrics.rejected.spool += 1
         let fields = [("TOCSIN_SOURCE", "spool:" + name), ("TOCSIN_REASON", reason)]
         switch spool.fail(name, reason: reason) {
         case .success(let failedName):
             let renamed = failedName == name ? "" : " as \(failedName) (a file of that name was there)"
-            guard journalBudget.admits(.inputRejected, .warning, now: WallClock.monotonicMilliseconds()) else { return }
+            guard pipeline.journalBudget.admits(.inputRejected, .warning, now: WallClock.monotonicMilliseconds()) else { return }
             journal.log(.inputRejected, .warning, "spool file \(name) moved to failed/\(renamed): \(reason)", fields)
         case .failure(let error):
             journal.log(.inputRejected, .error, "\(error); it stays in new/: \(reason)", fields)
@@ -149,10 +149,10 @@ extension Daemon {
 
     /// After a failure, with no round in flight: the engine again as the store has it.
     private func rebuildAfterFailure() {
-        storedRulesFingerprint = nil
+        pipeline.storedRulesFingerprint = nil
         do {
-            let snapshot = try store.snapshot(reportTimes: rules.reports.map(\.time))
-            engine = EscalationEngine(rules: rules, composer: engine.composer, snapshot: snapshot, now: WallClock.now())
+            let snapshot = try store.snapshot(reportTimes: pipeline.rules.reports.map(\.time))
+            pipeline.engine = EscalationEngine(rules: pipeline.rules, composer: pipeline.engine.composer, snapshot: snapshot, now: WallClock.now())
         } catch {
             journal.log(.daemonState, .critical, "cannot reload state from the store: \(error)")
         }

@@ -25,7 +25,7 @@ extension Daemon {
 
     /// The reply to `status`.
     func statusReply() -> String {
-        var reply = "ok status open=\(engine.openCount) queued=\(outbox.queuedCount) held=\(engine.heldCount) failed=\(failedCount)"
+        var reply = "ok status open=\(pipeline.engine.openCount) queued=\(outbox.queuedCount) held=\(pipeline.engine.heldCount) failed=\(pipeline.failedCount)"
         let now = WallClock.monotonicMilliseconds()
         if let failure = lastCommitFailure, now - failure.at < Daemon.commitFailureShown {
             reply += " store=" + Event.logfmtQuoted(failure.error) + " store_failed_s=\((now - failure.at) / 1000)"
@@ -42,8 +42,9 @@ extension Daemon {
     func writeMetricsIfDue(_ mono: Int64, force: Bool = false) {
         guard let path = configuration.metricsFile, force || mono >= nextMetrics else { return }
         nextMetrics = mono + configuration.metricsInterval.milliseconds
-        let text = metrics.text(open: engine.openCount, acked: ackedCount, queued: outbox.queuedCount, held: engine.heldCount)
-        if let error = Metrics.write(text, to: path), journalBudget.admits(.daemonState, .warning, now: mono) {
+        let text = pipeline.metrics.text(
+            open: pipeline.engine.openCount, acked: pipeline.ackedCount, queued: outbox.queuedCount, held: pipeline.engine.heldCount)
+        if let error = Metrics.write(text, to: path), pipeline.journalBudget.admits(.daemonState, .warning, now: mono) {
             journal.log(.daemonState, .warning, "\(error)", [("TOCSIN_METRICS_FILE", path)])
         }
     }

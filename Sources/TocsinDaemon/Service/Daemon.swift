@@ -129,13 +129,13 @@ public final class Daemon {
         outbox.language = ruleSet.settings.language
         outbox.site = ruleSet.settings.site
         for item in try Daemon.starting({ [store] () throws(StoreError) in try store.queuedOutbox() }) { outbox.enqueue(item) }
-        failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
-        ackedCount = try Daemon.starting { [store] () throws(StoreError) in try store.openCounts().acked }
+        pipeline.failedCount = try Daemon.starting { [store] () throws(StoreError) in try store.outboxCounts().failed }
+        pipeline.ackedCount = try Daemon.starting { [store] () throws(StoreError) in try store.openCounts().acked }
         journal.log(
             .rulesLoaded, .info, "rules loaded from \(paths.rules): \(RuleDirectory.summary(compilation))",
             [("TOCSIN_RULES", paths.rules)])
-        warnAboutMissingPrograms(rules)
-        warnAboutMissingHolidays(rules)
+        warnAboutMissingPrograms(ruleSet)
+        warnAboutMissingHolidays(ruleSet)
     }
 
     /// A start-up step: its error, whatever its type, becomes the `StartupError` that
@@ -162,7 +162,7 @@ public final class Daemon {
         nextIdleSweep = now + 5000
         journal.log(
             .daemonState, .info,
-            "tocsind ready: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, socket \(configuration.paths.socket), spool \(configuration.paths.spool)"
+            "tocsind ready: \(pipeline.engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, socket \(configuration.paths.socket), spool \(configuration.paths.spool)"
         )
         systemd.ready(status: statusLine())
         lastStatus = statusLine()
@@ -195,7 +195,7 @@ public final class Daemon {
             }
             socket.resumeAcceptingIfDue(now: mono)
             if let reason = socket.takeAcceptPauses().first,
-                journalBudget.admits(.daemonState, .warning, now: mono)
+                pipeline.journalBudget.admits(.daemonState, .warning, now: mono)
             {
                 journal.log(
                     .daemonState, .warning,
@@ -212,7 +212,7 @@ public final class Daemon {
             let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
             let names = storeReady ? spool.take(256) : []
             round(lines: lines, spoolNames: names)
-            for entry in journalBudget.summaries(now: WallClock.monotonicMilliseconds()) { journal.write(entry) }
+            for entry in pipeline.journalBudget.summaries(now: WallClock.monotonicMilliseconds()) { journal.write(entry) }
             socket.flushAll()
             outbox.dispatch(now: WallClock.now())
             heartbeat(mono)
@@ -225,7 +225,7 @@ public final class Daemon {
         if exitStatus != 0, store.fileProblem() != nil, store.mainFileInPlace { rescueWAL() }
         spool.finishRemovals()
         systemd.stopping()
-        journal.log(.daemonState, .info, "tocsind stopping: \(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications"
+        journal.log(.daemonState, .info, "tocsind stopping: \(pipeline.engine.openCount) open incidents, \(outbox.queuedCount) queued notifications"
                 + (prunedIncidents > 0 ? ", \(prunedIncidents) incidents past keep-history deleted since start" : ""))
         socket.closeAll()
         if let fd = SystemdNotifier.listenFDs().first, fd == socket.listenFD {
@@ -283,7 +283,7 @@ public final class Daemon {
         let now = WallClock.now()
         var wake: Int64 = 1000
         if storeRetryAt > mono { wake = min(wake, storeRetryAt - mono) }
-        for deadline in [engine.nextWake, outbox.nextDue].compactMap({ $0 }) {
+        for deadline in [pipeline.engine.nextWake, outbox.nextDue].compactMap({ $0 }) {
             wake = min(wake, max(0, deadline.milliseconds - now.milliseconds))
         }
         wake = min(wake, max(0, nextRescan - mono))
@@ -308,7 +308,7 @@ public final class Daemon {
     }
 
     func statusLine() -> String {
-        "\(engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, \(engine.heldCount) held, \(failedCount) failed"
+        "\(pipeline.engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, \(pipeline.engine.heldCount) held, \(pipeline.failedCount) failed"
     }
 
     private func handleSignals() {
@@ -331,13 +331,13 @@ public final class Daemon {
         do {
             compilation = try RuleDirectory.load(path)
         } catch {
-            metrics.reloadSucceeded = false
+            pipeline.metrics.reloadSucceeded = false
             journal.log(.rulesRejected, .error, "reload: \(error); the old rules stay in force", [("TOCSIN_RULES", path)])
             systemd.ready(status: statusLine())
             return
         }
         guard let newRules = compilation.ruleSet else {
-            metrics.reloadSucceeded = false
+            pipeline.metrics.reloadSucceeded = false
             let text = compilation.renderedDiagnostics()
             journal.log(
                 .rulesRejected, .error,
@@ -347,14 +347,14 @@ public final class Daemon {
             systemd.ready(status: statusLine())
             return
         }
-        rules = newRules
+        pipeline.rules = newRules
         journal.setSite(newRules.settings.site)
         outbox.language = newRules.settings.language
         outbox.site = newRules.settings.site
-        metrics.reloadSucceeded = true
-        let actions = engine.reload(newRules, now: WallClock.now())
-        batch = StoreBatch()
-        batch.setMeta("timezone", newRules.settings.zone.identifier)
+        pipeline.metrics.reloadSucceeded = true
+        let actions = pipeline.engine.reload(newRules, now: WallClock.now())
+        pipeline.batch = StoreBatch()
+        pipeline.batch.setMeta("timezone", newRules.settings.zone.identifier)
         commitActions(actions)
         journal.log(.rulesLoaded, .info, "rules reloaded from \(path): \(RuleDirectory.summary(compilation))", [("TOCSIN_RULES", path)])
         warnAboutMissingPrograms(newRules)

@@ -9,19 +9,21 @@ extension RoundPipeline {
     /// matching `tocsinctl ack/resolve/note` would, and the replier gets a confirmation. A
     /// refusal is answered `refused reason=…` and journaled as input rejected.
     func handleReply(_ text: String, source: EventSource, connection: UInt64, now: Timestamp, effects: inout RoundEffects) {
-        var request = ReplyRequest(via: .mail, key: "-", from: "", text: "")
+        let parsed = ReplyRequest.parse(text)
         func refuse(_ reason: String) {
             effects.replies.append((connection, "refused reason=" + Event.logfmtQuoted(reason)))
+            let request = try? parsed.get()
+            let via = request?.via.rawValue ?? source.name
             note(
-                .inputRejected, .warning, "reply refused (\(request.via.rawValue) from \(request.from)): \(reason)",
-                fields: [
-                    ("TOCSIN_SOURCE", request.via.rawValue), ("TOCSIN_REASON", reason), ("TOCSIN_FROM", request.from),
-                    ("TOCSIN_REPLY_KEY", request.key),
-                ], into: &effects)
+                .inputRejected, .warning, "reply refused (\(via)" + (request.map { " from \($0.from)" } ?? "") + "): \(reason)",
+                fields: [("TOCSIN_SOURCE", via), ("TOCSIN_REASON", reason)]
+                    + (request.map { [("TOCSIN_FROM", $0.from), ("TOCSIN_REPLY_KEY", $0.key)] } ?? []),
+                into: &effects)
         }
-        switch ReplyRequest.parse(text) {
+        let request: ReplyRequest
+        switch parsed {
         case .failure(let error): return refuse(error.message)
-        case .success(let parsed): request = parsed
+        case .success(let value): request = value
         }
         if let automatic = request.automatic { return refuse("an automatic reply (\(automatic)) never acts") }
         guard !replyKeys.contains(request.key) else { return refuse("the same reply (\(request.key)) has acted already") }
@@ -95,7 +97,7 @@ extension RoundPipeline {
 
     /// A reply's text as an event value: no control characters, at most 1,000 characters.
     static func eventValue(_ text: String) -> String {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let clean = HeaderText.sanitized(text)
         return clean.count > 1000 ? String(clean.prefix(999)) + "…" : clean
     }
 }

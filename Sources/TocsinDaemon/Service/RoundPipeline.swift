@@ -61,12 +61,13 @@ final class RoundPipeline {
         self.spoolGrace = spoolGrace
     }
 
-    /// One round at `now`: its effects, its writes left in `batch`. A failed read of the
+    /// One round at `now`: its effects, its writes left in `batch`; a `status` line is
+    /// answered with `status()`, the loop's own state. A failed read of the
     /// store (the spool's applied check) throws: the engine has moved on without a commit,
     /// so the caller fails the round as if its commit had.
     func run(
         lines: [EventSocketServer.Line], spoolNames: [String], outcomes: [Outbox.Outcome], spool: some SpoolFiles, now: Timestamp,
-        status: () -> String = { "ok status" }
+        status: () -> String
     ) throws(StoreError) -> RoundEffects {
         var effects = RoundEffects()
         for line in lines { handle(line, now: now, status: status, effects: &effects) }

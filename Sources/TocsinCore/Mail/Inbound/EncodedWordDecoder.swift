@@ -45,7 +45,7 @@ public enum EncodedWordDecoder {
         let payload = Array(afterCharset[payloadStart..<end.lowerBound].utf8)
         let bytes: [UInt8]
         switch encoding {
-        case "B", "b": bytes = TransferDecoding.base64(payload)
+        case "B", "b": bytes = Base64.decode(payload)
         case "Q", "q": bytes = TransferDecoding.quotedPrintable(payload, underscoreIsSpace: true)
         default: return nil
         }

@@ -28,10 +28,7 @@ public struct InboundMail: Sendable {
     }
 
     /// The first field called `name` (any case), unfolded, encoded words left as written.
-    public func raw(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return fields.first { $0.name.lowercased() == wanted }?.value
-    }
+    public func raw(_ name: String) -> String? { MIMEEntity.value(name, in: fields) }
 
     /// The first field called `name` with its encoded words decoded.
     public func decoded(_ name: String) -> String? { raw(name).map(EncodedWordDecoder.decode) }
@@ -90,7 +87,10 @@ struct MIMEEntity {
         body = bytes[bodyStart...]
     }
 
-    func value(_ name: String) -> String? {
+    func value(_ name: String) -> String? { MIMEEntity.value(name, in: fields) }
+
+    /// The first of `fields` called `name`, in any case.
+    static func value(_ name: String, in fields: [InboundMail.Field]) -> String? {
         let wanted = name.lowercased()
         return fields.first { $0.name.lowercased() == wanted }?.value
     }

@@ -53,14 +53,3 @@ public enum TextCharset {
         return String(decoding: output, as: UTF8.self)
     }
 }
-
-extension StringProtocol {
-    /// The string without the given characters at either end.
-    func trimming(_ set: String) -> String {
-        let drop = Set(set)
-        var scalars = Substring(self)
-        while let first = scalars.first, drop.contains(first) { scalars.removeFirst() }
-        while let last = scalars.last, drop.contains(last) { scalars.removeLast() }
-        return String(scalars)
-    }
-}

@@ -6,36 +6,10 @@ public enum TransferDecoding {
     /// The body bytes of a part sent with `encoding`.
     public static func decode(_ bytes: ArraySlice<UInt8>, encoding: String?) -> [UInt8] {
         switch (encoding ?? "").lowercased().trimming(" \t") {
-        case "base64": base64(bytes)
+        case "base64": Base64.decode(bytes)
         case "quoted-printable": quotedPrintable(bytes)
         default: Array(bytes)
         }
-    }
-
-    /// Base64 (RFC 4648) with any non-alphabet byte (line breaks, spaces) skipped.
-    public static func base64(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            let value: UInt32
-            switch byte {
-            case 0x41...0x5A: value = UInt32(byte - 0x41)
-            case 0x61...0x7A: value = UInt32(byte - 0x61 + 26)
-            case 0x30...0x39: value = UInt32(byte - 0x30 + 52)
-            case 0x2B, 0x2D: value = 62  // + (and URL-safe -)
-            case 0x2F, 0x5F: value = 63  // / (and URL-safe _)
-            case 0x3D: return out  // padding: the end
-            default: continue
-            }
-            accumulator = accumulator << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        return out
     }
 
     /// Quoted-printable (RFC 2045 §6.7): `=XY` escapes, `=` at a line's end joins lines.
