@@ -82,3 +82,13 @@ struct DigestReplyTextTests {
         #expect(digest.body.hasSuffix("\n回复本摘要邮件不会处理任何事件；请用 tocsinctl ack 或 tocsinctl resolve 逐一处理。\n"), "\(digest.body)")
     }
 }
+
+@Suite("Reply texts for an exec contact")
+struct ExecReplyTextTests {
+    @Test("the reply-code instructions at the end of an SMS gateway's stdin, exactly, in Chinese")
+    func replyByCode() {
+        let text = Language.chinese.catalog.replyByCode("42-K7Q2M9AB")
+        #expect(text == "\n回复「42-K7Q2M9AB 确认」即确认；「42-K7Q2M9AB 已恢复 原因」即恢复；「42-K7Q2M9AB 备注 内容」添加备注。\n")
+        #expect(MessageCatalogTests.englishWords(text, allowing: ["42-K7Q2M9AB"]).isEmpty)
+    }
+}
