@@ -7,7 +7,7 @@ import TocsinSystem
 
 extension Store {
     /// Reads every open incident into `snapshot`. A restart with a million open incidents
-    /// is CPU-bound in two halves of about equal cost, so they run side by side: a second
+    /// is CPU-bound in two halves of about equal cost, so they run side by side: a worker
     /// thread steps through the rows and packs them (`PackedIncident`), this one files them
     /// in the snapshot's table and id index as they come.
     package func readOpenIncidents(into snapshot: inout EngineSnapshot) throws(StoreError) {
@@ -22,11 +22,10 @@ extension Store {
         let scan = openCount * 2 > allCount ? "NOT INDEXED" : "INDEXED BY incidents_open"
         let overlay = try progressOverlay()
         let rows = try db.statement("SELECT \(Store.incidentColumns) FROM incidents \(scan) WHERE state != 'resolved'")
-        let handoff = PackedHandoff()
-        // The statement is used by the packing thread alone until it is joined.
-        let packer = startThread {
+        let packer = WorkerQueue<RowsToPack, PackedRows>(threads: 1) { jobs, publish in
+            let (rows, overlay) = (jobs[0].rows, jobs[0].overlay)
             var batch: [PackedIncident] = []
-            batch.reserveCapacity(PackedHandoff.batchSize)
+            batch.reserveCapacity(PackedRows.batchSize)
             do throws(StoreError) {
                 while try rows.step() {
                     let columns = Store.columns(of: rows)
@@ -37,66 +36,48 @@ extension Store {
                         packed = PackedIncident(columns: columns)
                     }
                     if let packed { batch.append(packed) }
-                    if batch.count == PackedHandoff.batchSize {
-                        handoff.put(batch)
+                    if batch.count == PackedRows.batchSize {
+                        publish([.batch(batch)])
                         batch = []
-                        batch.reserveCapacity(PackedHandoff.batchSize)
+                        batch.reserveCapacity(PackedRows.batchSize)
                     }
                 }
-                handoff.finish(batch, error: nil)
+                publish([.batch(batch), .end(nil)])
             } catch {
-                handoff.finish(batch, error: error)
+                publish([.batch(batch), .end(error)])
             }
         }
-        while let batches = handoff.takeAll() {
-            for batch in batches {
-                for incident in batch { snapshot.add(incident) }
+        packer.submit(RowsToPack(rows: rows, overlay: overlay))
+        defer {
+            packer.stop()
+            rows.reset()
+        }
+        while true {
+            for result in packer.waitForResults() {
+                switch result {
+                case .batch(let batch): for incident in batch { snapshot.add(incident) }
+                case .end(let error?): throw error
+                case .end(nil): return
+                }
             }
         }
-        pthread_join(packer, nil)
-        rows.reset()
-        if let error = handoff.error { throw error }
     }
 }
 
-/// Batches of packed incidents passed from the thread that reads them to the one that
-/// files them.
-private final class PackedHandoff: @unchecked Sendable {
+/// The restart packer's one job: step through `rows`, each with its progress from `overlay`
+/// laid over it. The statement is handed over: only the packing thread uses it, until the
+/// queue is stopped.
+private struct RowsToPack: @unchecked Sendable {
+    let rows: Statement
+    let overlay: [Int64: StoredProgress]
+}
+
+/// What the restart packer hands over as it reads.
+private enum PackedRows: Sendable {
     /// Incidents per batch: the two threads meet once per this many.
-    package static let batchSize = 4096
+    static let batchSize = 4096
 
-    private let lock = Lock()
-    private var batches: [[PackedIncident]] = []
-    private var finished = false
-    /// Why the reading stopped early, if it did.
-    private(set) var error: StoreError?
-
-    /// Passes on a batch.
-    package func put(_ batch: [PackedIncident]) {
-        lock.withLock {
-            batches.append(batch)
-            lock.signal()
-        }
-    }
-
-    /// Passes on the last batch and says the reading is over (`error`: why it stopped).
-    package func finish(_ batch: [PackedIncident], error: StoreError?) {
-        lock.withLock {
-            if !batch.isEmpty { batches.append(batch) }
-            self.error = error
-            finished = true
-            lock.signal()
-        }
-    }
-
-    /// Every batch passed on since the last call, waiting for one; nil once the reading is
-    /// over and every batch taken.
-    package func takeAll() -> [[PackedIncident]]? {
-        lock.withLock {
-            while batches.isEmpty && !finished { lock.wait() }
-            if batches.isEmpty { return nil }
-            defer { batches = [] }
-            return batches
-        }
-    }
+    case batch([PackedIncident])
+    /// The reading is over (the error: why it stopped early).
+    case end(StoreError?)
 }

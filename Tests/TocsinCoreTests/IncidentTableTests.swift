@@ -58,33 +58,6 @@ struct IncidentTableTests {
         }
     }
 
-    @Test("packing straight from stored columns gives the very bytes of packing the incident")
-    func fromColumns() {
-        for n in Int64(1)...300 {
-            for full in [false, true] {
-                let incident = Self.sample(n, full: full)
-                var strings = [
-                    incident.id, incident.fields.logfmt, incident.scheduleDigest, incident.told.map(\.rawValue).joined(separator: " "),
-                ]
-                let optionals = [incident.rule?.rawValue, incident.ackedBy, incident.resolvedBy, incident.cause, incident.threadRoot]
-                let packed: [UInt8] = strings.withUTF8Buffers { s in
-                    optionals.withOptionalUTF8Buffers { o in
-                        IncidentCodec.encode(
-                            StoredIncidentColumns(
-                                number: n, state: incident.state, began: incident.began.milliseconds, firedSteps: incident.firedSteps,
-                                repeatsSent: Int64(incident.repeatsSent), rule: o[0], id: s[0], fields: s[1],
-                                opened: incident.opened.milliseconds, lastSeen: incident.lastSeen.milliseconds,
-                                count: Int64(incident.count), scheduleDigest: s[2], ackedAt: incident.ackedAt?.milliseconds,
-                                ackedBy: o[1], resolvedAt: incident.resolvedAt?.milliseconds, resolvedBy: o[2], cause: o[3],
-                                told: s[3], threadRoot: o[4]))
-                    }
-                }
-                strings.removeAll()
-                #expect(packed == IncidentCodec.encode(incident))
-            }
-        }
-    }
-
     @Test("set, get, peek and remove agree with a dictionary through the write-back cache")
     func againstDictionary() {
         var table = IncidentTable()
@@ -135,34 +108,5 @@ struct IncidentTableTests {
         #expect(schedules == model.mapValues(\.schedule))
         #expect(set == model.filter { $0.key.value % 2 == 0 }.mapValues(\.began))
         for number in model.keys { #expect(table.timer(number) == set[number]) }
-    }
-}
-
-extension Array where Element == String {
-    /// Calls `body` with every string's UTF-8 (copied into buffers that live for the call).
-    func withUTF8Buffers<R>(_ body: ([UnsafeBufferPointer<UInt8>]) -> R) -> R {
-        let arrays: [[UInt8]] = map { [UInt8]($0.utf8) }
-        let pointers = arrays.map { (a: [UInt8]) -> UnsafeMutableBufferPointer<UInt8> in
-            let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(a.count, 1))
-            _ = p.initialize(from: a)
-            return p
-        }
-        defer { pointers.forEach { $0.deallocate() } }
-        return body(zip(pointers, arrays).map { UnsafeBufferPointer(start: $0.0.baseAddress, count: $0.1.count) })
-    }
-}
-
-extension Array where Element == String? {
-    /// Like `withUTF8Buffers`, nil staying nil.
-    func withOptionalUTF8Buffers<R>(_ body: ([UnsafeBufferPointer<UInt8>?]) -> R) -> R {
-        let present = compactMap { $0 }
-        return present.withUTF8Buffers { buffers in
-            var index = 0
-            return body(map { value in
-                guard value != nil else { return nil }
-                defer { index += 1 }
-                return buffers[index]
-            })
-        }
     }
 }

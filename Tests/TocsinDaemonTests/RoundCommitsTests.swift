@@ -30,9 +30,10 @@ final class MemoryCommitter: BatchCommitter {
     }
 
     /// The loop blocks: the oldest commit finishes meanwhile.
-    func waitForCompletion() {
+    func waitForCompletions() -> [StoreWriter.Completion] {
         waits += 1
         if completions.isEmpty { commit(1) }
+        return takeCompletions()
     }
 
     func resume() {

@@ -24,8 +24,7 @@ struct WALCheckpointTests {
                 batch.appendTimeline(incident: IncidentNumber(Int64(row)), at: Timestamp(milliseconds: Int64(sequence)), what: "note", detail: detail)
             }
             writer.submit(batch, sequence: UInt64(sequence))
-            writer.waitForCompletion()
-            #expect(writer.takeCompletions().allSatisfy { $0.error == nil })
+            #expect(writer.waitForCompletions().allSatisfy { $0.error == nil })
             let size = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
             largestWAL = max(largestWAL, size)
         }

@@ -62,19 +62,3 @@ public struct EngineSnapshot: Sendable {
         for incident in incidents { add(incident) }
     }
 }
-
-/// An open incident packed as the engine keeps it, with its number and id, ready for
-/// `EngineSnapshot.add(_:)`.
-public struct PackedIncident: Sendable {
-    let number: Int64
-    let bytes: [UInt8]
-    let id: String
-
-    /// Packs stored columns; nil for a resolved incident (a snapshot keeps none).
-    public init?(columns: StoredIncidentColumns) {
-        guard columns.state != .resolved else { return nil }
-        number = columns.number
-        bytes = IncidentCodec.encode(columns)
-        id = String(decoding: columns.id, as: UTF8.self)
-    }
-}

@@ -106,89 +106,53 @@ extension PackedReader {
     }
 }
 
-/// One stored incident as borrowed UTF-8 and integers, straight from the store's columns,
-/// for packing without building an `Incident` (a restart packs a million of them).
-public struct StoredIncidentColumns {
-    public var number: Int64
-    public var state: Incident.State
-    public var began: Int64
-    public var firedSteps: UInt64
-    public var repeatsSent: Int64
-    public var rule: UnsafeBufferPointer<UInt8>?
-    public var id: UnsafeBufferPointer<UInt8>
-    /// The fields as the canonical logfmt line (`Event.logfmt`).
-    public var fields: UnsafeBufferPointer<UInt8>
-    public var opened: Int64
-    public var lastSeen: Int64
-    public var count: Int64
-    public var scheduleDigest: UnsafeBufferPointer<UInt8>
-    public var ackedAt: Int64?
-    public var ackedBy: UnsafeBufferPointer<UInt8>?
-    public var resolvedAt: Int64?
-    public var resolvedBy: UnsafeBufferPointer<UInt8>?
-    public var cause: UnsafeBufferPointer<UInt8>?
-    /// Contact names separated by spaces.
-    public var told: UnsafeBufferPointer<UInt8>
-    public var threadRoot: UnsafeBufferPointer<UInt8>?
-
-    /// Creates the columns of one row.
-    public init(
-        number: Int64, state: Incident.State, began: Int64, firedSteps: UInt64, repeatsSent: Int64,
-        rule: UnsafeBufferPointer<UInt8>?, id: UnsafeBufferPointer<UInt8>, fields: UnsafeBufferPointer<UInt8>, opened: Int64,
-        lastSeen: Int64, count: Int64, scheduleDigest: UnsafeBufferPointer<UInt8>, ackedAt: Int64?,
-        ackedBy: UnsafeBufferPointer<UInt8>?, resolvedAt: Int64?, resolvedBy: UnsafeBufferPointer<UInt8>?,
-        cause: UnsafeBufferPointer<UInt8>?, told: UnsafeBufferPointer<UInt8>, threadRoot: UnsafeBufferPointer<UInt8>?
-    ) {
-        self.number = number
-        self.state = state
-        self.began = began
-        self.firedSteps = firedSteps
-        self.repeatsSent = repeatsSent
-        self.rule = rule
-        self.id = id
-        self.fields = fields
-        self.opened = opened
-        self.lastSeen = lastSeen
-        self.count = count
-        self.scheduleDigest = scheduleDigest
-        self.ackedAt = ackedAt
-        self.ackedBy = ackedBy
-        self.resolvedAt = resolvedAt
-        self.resolvedBy = resolvedBy
-        self.cause = cause
-        self.told = told
-        self.threadRoot = threadRoot
+extension IncidentCodec {
+    /// Packs an incident given as borrowed UTF-8 and integers exactly as `encode` packs the
+    /// `Incident` they describe (`PackedIncident.init?(number:…)`).
+    static func encode(_ b: BorrowedIncident) -> [UInt8] {
+        var out = PackedWriter(capacity: 64 + b.id.count + b.fields.packed.count + b.scheduleDigest.count + b.told.count * 16)
+        out.byte(b.state == .open ? 0 : b.state == .acked ? 1 : 2)
+        out.signed(b.began)
+        out.varint(b.firedSteps)
+        out.varint(UInt64(b.repeatsSent))
+        out.raw(b.rule)
+        out.varint(UInt64(b.told.count))
+        for name in b.told { out.raw(name) }
+        out.raw(b.threadRoot)
+        out.raw(b.id)
+        out.varint(UInt64(b.fields.count))
+        out.bytes.append(contentsOf: b.fields.packed)
+        out.signed(b.opened)
+        out.signed(b.lastSeen)
+        out.varint(UInt64(b.count))
+        out.raw(b.scheduleDigest)
+        out.time(b.ackedAt.map(Timestamp.init(milliseconds:)))
+        out.raw(b.ackedBy)
+        out.time(b.resolvedAt.map(Timestamp.init(milliseconds:)))
+        out.raw(b.resolvedBy)
+        out.raw(b.cause)
+        return out.bytes
     }
 }
 
-extension IncidentCodec {
-    /// Packs stored columns exactly as `encode` packs the `Incident` they describe.
-    static func encode(_ c: StoredIncidentColumns) -> [UInt8] {
-        var out = PackedWriter(capacity: 64 + c.id.count + c.fields.count + c.scheduleDigest.count + c.told.count)
-        out.byte(c.state == .open ? 0 : c.state == .acked ? 1 : 2)
-        out.signed(c.began)
-        out.varint(c.firedSteps)
-        out.varint(UInt64(c.repeatsSent))
-        out.raw(c.rule)
-        let names = c.told.split(separator: 0x20)
-        out.varint(UInt64(names.count))
-        for name in names { out.raw(UnsafeBufferPointer(rebasing: name)) }
-        out.raw(c.threadRoot)
-        out.raw(c.id)
-        // Fields the store cannot read back (never written so) are packed as none, as
-        // `Store.incident(from:)` reads them.
-        let fields = EventParser.trusted(logfmt: c.fields) ?? Event(fields: [])
-        out.varint(UInt64(fields.count))
-        out.bytes.append(contentsOf: fields.packed)
-        out.signed(c.opened)
-        out.signed(c.lastSeen)
-        out.varint(UInt64(c.count))
-        out.raw(c.scheduleDigest)
-        out.time(c.ackedAt.map(Timestamp.init(milliseconds:)))
-        out.raw(c.ackedBy)
-        out.time(c.resolvedAt.map(Timestamp.init(milliseconds:)))
-        out.raw(c.resolvedBy)
-        out.raw(c.cause)
-        return out.bytes
-    }
+/// An incident's parts as borrowed UTF-8 and integers, in the order they are packed.
+struct BorrowedIncident {
+    var state: Incident.State
+    var began: Int64
+    var firedSteps: UInt64
+    var repeatsSent: Int64
+    var rule: UnsafeBufferPointer<UInt8>?
+    var told: [UnsafeBufferPointer<UInt8>]
+    var threadRoot: UnsafeBufferPointer<UInt8>?
+    var id: UnsafeBufferPointer<UInt8>
+    var fields: Event
+    var opened: Int64
+    var lastSeen: Int64
+    var count: Int64
+    var scheduleDigest: UnsafeBufferPointer<UInt8>
+    var ackedAt: Int64?
+    var ackedBy: UnsafeBufferPointer<UInt8>?
+    var resolvedAt: Int64?
+    var resolvedBy: UnsafeBufferPointer<UInt8>?
+    var cause: UnsafeBufferPointer<UInt8>?
 }

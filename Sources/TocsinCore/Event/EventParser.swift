@@ -42,7 +42,7 @@ public enum EventParser {
     }
 
     /// `trusted(logfmt:)` for the line's UTF-8 (a restart's stored column, unmade into a string).
-    static func trusted(logfmt bytes: UnsafeBufferPointer<UInt8>) -> Event? {
+    package static func trusted(logfmt bytes: UnsafeBufferPointer<UInt8>) -> Event? {
         var event = Event(packed: [], count: 0)
         event.reservePacked(bytes.count + 8)
         let line = UnsafeRawBufferPointer(bytes)

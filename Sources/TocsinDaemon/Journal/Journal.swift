@@ -12,20 +12,19 @@ import TocsinClient
 /// journal is running (a container, a developer's shell) it writes `<N>message` lines to
 /// stderr instead (sd-daemon's priority prefixes), never failing the caller.
 ///
-/// tocsind sends from a thread of its own (`startSending`): a send is a syscall to journald
-/// (~30 µs), and a burst of 2,000 entries at the start of a storm held the event loop for
-/// ~60 ms while clients waited for their replies; a slow journald no longer stalls it either.
+/// tocsind sends from a thread of its own (`startSending`, a `WorkerQueue` of one worker
+/// that takes everything queued): a send is a syscall to journald (~30 µs), and a burst of
+/// 2,000 entries at the start of a storm held the event loop for ~60 ms while clients
+/// waited for their replies; a slow journald no longer stalls it either.
 public final class Journal: @unchecked Sendable {
     private let useJournal: Bool
     private let identifier: String
 
-    /// Entries waiting for the sending thread (nil: entries are sent by the caller).
-    private var pending: [JournalEntry]?
+    /// The sending thread (nil: entries are sent by the caller); guarded by `lock`.
+    private var sender: WorkerQueue<JournalEntry, Never>?
     private let lock = Lock()
     /// `set site`: added to every entry as `TOCSIN_SITE` (guarded by `lock`).
     private var site: String?
-    private var stopping = false
-    private var thread = pthread_t()
     /// Entries that may wait before `write` waits for the thread (journald stuck).
     static let maxPending = 20_000
     /// Where entries go instead of the journal (tests).
@@ -47,18 +46,21 @@ public final class Journal: @unchecked Sendable {
     /// Sends entries from a thread of their own from now on, in order; `stopSending` sends
     /// what is left.
     public func startSending() {
-        lock.withLock { pending = [] }
-        thread = startThread { self.sendPending() }
+        let queue = WorkerQueue<JournalEntry, Never>(threads: 1, share: { $0 }, capacity: Journal.maxPending) {
+            [unowned self] entries in
+            for entry in entries { deliver(entry) }
+            return []
+        }
+        lock.withLock { sender = queue }
     }
 
     /// Sends what is queued, stops the thread; later entries are sent by the caller.
     public func stopSending() {
-        let started = lock.withLock {
-            stopping = true
-            lock.broadcast()
-            return pending != nil
+        let queue = lock.withLock {
+            defer { sender = nil }
+            return sender
         }
-        if started { pthread_join(thread, nil) }
+        queue?.stop()
     }
 
     /// Sets the site every later entry carries as `TOCSIN_SITE` (nil: none).
@@ -66,32 +68,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Writes one entry (queues it, once `startSending` was called).
     public func write(_ entry: JournalEntry) {
-        let queued = lock.withLock {
-            guard pending != nil else { return false }
-            while pending!.count >= Journal.maxPending && !stopping { lock.wait() }
-            pending!.append(entry)
-            lock.broadcast()
-            return true
-        }
-        if !queued { deliver(entry) }
-    }
-
-    private func sendPending() {
-        while true {
-            let taken: [JournalEntry]? = lock.withLock {
-                while pending!.isEmpty && !stopping { lock.wait() }
-                if pending!.isEmpty {
-                    pending = nil
-                    return nil
-                }
-                defer {
-                    pending!.removeAll(keepingCapacity: true)
-                    lock.broadcast()
-                }
-                return pending!
-            }
-            guard let taken else { return }
-            for entry in taken { deliver(entry) }
+        if let queue = lock.withLock({ sender }) {
+            queue.submit(entry)
+        } else {
+            deliver(entry)
         }
     }
 

@@ -7,8 +7,8 @@ protocol BatchCommitter: AnyObject {
     func submit(_ batch: StoreBatch, sequence: UInt64)
     /// The completions so far, oldest first.
     func takeCompletions() -> [StoreWriter.Completion]
-    /// Blocks until at least one completion is ready.
-    func waitForCompletion()
+    /// Blocks until at least one result is ready, and takes the completions then ready.
+    func waitForCompletions() -> [StoreWriter.Completion]
     /// Commits again after a failure, once the caller has rebuilt its state.
     func resume()
 }
@@ -49,18 +49,25 @@ struct RoundCommits {
         committer.submit(batch, sequence: round.sequence)
         inFlight.append(round)
         guard inFlight.count >= maxInFlight else { return ([], false) }
-        committer.waitForCompletion()
-        return complete(committer)
+        return settle(committer.waitForCompletions(), committer)
     }
 
     /// The rounds whose commits are done, in order. With `waitForAll`, or after a failure,
     /// waits until none is in flight.
     mutating func complete(_ committer: some BatchCommitter, waitForAll: Bool = false) -> (settled: [Settled], failed: Bool) {
+        settle(committer.takeCompletions(), committer, waitForAll: waitForAll)
+    }
+
+    /// Settles the rounds `completions` name, then, with `waitForAll` or after a failure,
+    /// waits for the rest.
+    private mutating func settle(
+        _ completions: [StoreWriter.Completion], _ committer: some BatchCommitter, waitForAll: Bool = false
+    ) -> (settled: [Settled], failed: Bool) {
+        var completions = completions
         var settled: [Settled] = []
         var failed = false
-        repeat {
-            if waitForAll || failed, !inFlight.isEmpty { committer.waitForCompletion() }
-            for completion in committer.takeCompletions() {
+        while true {
+            for completion in completions {
                 guard let round = inFlight.first, round.sequence == completion.sequence else { continue }
                 inFlight.removeFirst()
                 if let error = completion.error {
@@ -70,7 +77,8 @@ struct RoundCommits {
                     settled.append(.committed(round))
                 }
             }
-        } while (waitForAll || failed) && !inFlight.isEmpty
-        return (settled, failed)
+            guard (waitForAll || failed) && !inFlight.isEmpty else { return (settled, failed) }
+            completions = committer.waitForCompletions()
+        }
     }
 }

@@ -1,14 +1,16 @@
+import TocsinCore
+
 /// The compact byte form of messages storm control holds, as the store keeps them: many
 /// messages of one gathering in one blob, so a storm that holds 100,000 messages writes a
 /// row per round, not a row per message.
 ///
 /// Layout: a format byte (1), the message count, then each message's fields in
 /// `OutboundMessage` order (`PackedWriter` primitives).
-public enum HeldMessageCodec {
+package enum HeldMessageCodec {
     static let format: UInt8 = 1
 
     /// Packs messages.
-    public static func encode(_ messages: [OutboundMessage]) -> [UInt8] {
+    package static func encode(_ messages: [OutboundMessage]) -> [UInt8] {
         var out = PackedWriter(capacity: 16 + messages.count * 160)
         out.byte(format)
         out.varint(UInt64(messages.count))
@@ -47,7 +49,7 @@ public enum HeldMessageCodec {
 
     /// Unpacks what `encode` packed; nil when the bytes are not that (truncated, trailing
     /// bytes, an unknown format or purpose).
-    public static func decode(_ bytes: [UInt8]) -> [OutboundMessage]? {
+    package static func decode(_ bytes: [UInt8]) -> [OutboundMessage]? {
         bytes.withUnsafeBufferPointer { buffer -> [OutboundMessage]? in
             var r = PackedReader(buffer)
             guard r.byte() == format else { return nil }

@@ -1,5 +1,6 @@
 import Testing
 import TocsinCore
+import TocsinStore
 
 @Suite("Held messages packed for the store")
 struct HeldMessageCodecTests {
