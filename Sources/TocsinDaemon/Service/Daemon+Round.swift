@@ -50,7 +50,7 @@ extension Daemon {
     /// notifications wait for its commit.
     func round(lines: [EventSocketServer.Line], spoolNames: [String]) {
         let now = WallClock.now()
-        let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
+        let storeReady = storeHealth.isReady(at: WallClock.monotonicMilliseconds())
         let outcomes = storeReady ? pendingOutcomes : []
         if storeReady { pendingOutcomes = [] }
         pipeline.batch = StoreBatch()
@@ -136,12 +136,10 @@ extension Daemon {
     /// acknowledged. Clients get `error`, spool files stay for later, delivery results are
     /// recorded again with the next round.
     private func fail(_ round: InFlightRound, error: any Error) {
-        if storeRetryAt <= WallClock.monotonicMilliseconds() {
+        if storeHealth.failed("\(error)", at: WallClock.monotonicMilliseconds()) {
             journal.log(.inputRejected, .error, "cannot store events: \(error); nothing of this round was acknowledged, retrying in 1s")
         }
-        storeRetryAt = WallClock.monotonicMilliseconds() + 1000
-        lastCommitFailure = ("\(error)", WallClock.monotonicMilliseconds())
-        nextStoreCheck = 0  // a removed store file stops tocsind now, not in a second
+        schedule.storeCheck.dueNow()  // a removed store file stops tocsind now, not in a second
         for connection in round.connections { socket.reply(connection, RoundPipeline.errorReply("not stored: \(error)")) }
         spool.putBack(round.spoolNames)
         pendingOutcomes = round.outcomes + pendingOutcomes

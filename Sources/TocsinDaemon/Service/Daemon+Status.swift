@@ -26,22 +26,17 @@ extension Daemon {
     /// The reply to `status`.
     func statusReply() -> String {
         var reply = "ok status open=\(pipeline.engine.openCount) queued=\(outbox.queuedCount) held=\(pipeline.engine.heldCount) failed=\(pipeline.failedCount)"
-        let now = WallClock.monotonicMilliseconds()
-        if let failure = lastCommitFailure, now - failure.at < Daemon.commitFailureShown {
-            reply += " store=" + Event.logfmtQuoted(failure.error) + " store_failed_s=\((now - failure.at) / 1000)"
+        if let failure = storeHealth.shownFailure(at: WallClock.monotonicMilliseconds()) {
+            reply += " store=" + Event.logfmtQuoted(failure.error) + " store_failed_s=\(failure.age / 1000)"
         }
         return reply
     }
-
-    /// How long after a failed commit `status` still reports it (ms).
-    static let commitFailureShown: Int64 = 60_000
 }
 
 extension Daemon {
     /// Rewrites `--metrics-file` when its interval has passed (or at once with `force`).
     func writeMetricsIfDue(_ mono: Int64, force: Bool = false) {
-        guard let path = configuration.metricsFile, force || mono >= nextMetrics else { return }
-        nextMetrics = mono + configuration.metricsInterval.milliseconds
+        guard let path = configuration.metricsFile, force || schedule.metrics.due(mono) else { return }
         let text = pipeline.metrics.text(
             open: pipeline.engine.openCount, acked: pipeline.ackedCount, queued: outbox.queuedCount, held: pipeline.engine.heldCount)
         if let error = Metrics.write(text, to: path), pipeline.journalBudget.admits(.daemonState, .warning, now: mono) {

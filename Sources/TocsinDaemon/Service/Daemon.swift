@@ -26,7 +26,7 @@ public final class Daemon {
     /// Held for the daemon's life: no second tocsind on the same store.
     let stateLock: StateLock
     let journal: Journal
-    let systemd = SystemdNotifier()
+    let systemd: SystemdNotifier
     let loop: EventLoop
     /// The event loop's connection: reads (start, rebuild after a failure, spool checks).
     let store: Store
@@ -41,28 +41,13 @@ public final class Daemon {
     let signalFD: Int32
     var running = true
     var reloadRequested = false
-    var lastStatus = ""
     var pendingOutcomes: [Outbox.Outcome] = []
-    var nextRescan: Int64 = 0
-    var nextIncompleteCheck: Int64 = 0
-    /// When the next retention pass is due (monotonic ms); the first comes a minute after
-    /// start, so a start is never slowed by it.
-    var nextRetention: Int64 = WallClock.monotonicMilliseconds() + 60_000
-    /// Incidents retention deleted since start (for the journal at stop).
-    var prunedIncidents = 0
-    /// Whether a retention pass was handed to the writer and its result is not back yet.
-    var pruneOut = false
-    /// When the metrics file is next written (monotonic ms).
-    var nextMetrics: Int64 = 0
-    var nextWatchdog: Int64 = 0
-    var nextIdleSweep: Int64 = 0
-    var nextStatus: Int64 = 0
-    /// After a failed commit, spool files and delivery records wait until then (monotonic ms).
-    var storeRetryAt: Int64 = 0
-    /// When the loop next asks whether the store's file is still in place (`checkStoreFile`).
-    var nextStoreCheck: Int64 = 0
-    /// The last failed commit's error (a full disk) and when it was (monotonic ms).
-    var lastCommitFailure: (error: String, at: Int64)?
+    /// The loop's periodic jobs and when each is next due.
+    var schedule: LoopSchedule
+    /// When retention passes go, and what they deleted.
+    var retention = RetentionSchedule(start: WallClock.monotonicMilliseconds())
+    /// The store's last failed commit, and when work that needs the store may go again.
+    var storeHealth = StoreHealth()
     /// What `run()` returns: 0, or 1 after stopping for a reason of its own.
     var exitStatus: Int32 = 0
     /// The rounds' decisions: the engine, the rules, the batch and the counters they keep.
@@ -75,6 +60,10 @@ public final class Daemon {
     public init(configuration: DaemonConfiguration, journal: Journal) throws(StartupError) {
         self.configuration = configuration
         self.journal = journal
+        systemd = SystemdNotifier()
+        schedule = LoopSchedule(
+            rescanInterval: configuration.rescanInterval.milliseconds, metricsInterval: configuration.metricsInterval.milliseconds,
+            watchdogInterval: systemd.watchdogMilliseconds)
         let paths = configuration.paths
         signalFD = tocsin_signalfd_setup()
         guard signalFD >= 0 else { throw StartupError(description: "cannot set up signal handling") }
@@ -158,14 +147,14 @@ public final class Daemon {
         round(lines: [], spoolNames: [])
         completeRounds(waitForAll: true)
         let now = WallClock.monotonicMilliseconds()
-        nextRescan = now + configuration.rescanInterval.milliseconds
-        nextIdleSweep = now + 5000
+        schedule.rescan.ran(at: now)
+        schedule.idleSweep.ran(at: now)
         journal.log(
             .daemonState, .info,
             "tocsind ready: \(pipeline.engine.openCount) open incidents, \(outbox.queuedCount) queued notifications, socket \(configuration.paths.socket), spool \(configuration.paths.spool)"
         )
-        systemd.ready(status: statusLine())
-        lastStatus = statusLine()
+        schedule.lastStatus = statusLine()
+        systemd.ready(status: schedule.lastStatus)
         while running {
             let events = loop.wait(timeout: timeout())
             let mono = WallClock.monotonicMilliseconds()
@@ -185,14 +174,8 @@ public final class Daemon {
                 }
             }
             if deliveries { pendingOutcomes += outbox.complete(pool.takeResults(), now: WallClock.now()) }
-            if mono >= nextRescan {
-                rescanSpool()
-                nextRescan = mono + configuration.rescanInterval.milliseconds
-            }
-            if mono >= nextIncompleteCheck {
-                spool.requeueIncomplete()
-                nextIncompleteCheck = mono + 1000
-            }
+            if schedule.rescan.due(mono) { rescanSpool() }
+            if schedule.incompleteCheck.due(mono) { spool.requeueIncomplete() }
             socket.resumeAcceptingIfDue(now: mono)
             if let reason = socket.takeAcceptPauses().first,
                 pipeline.journalBudget.admits(.daemonState, .warning, now: mono)
@@ -201,16 +184,12 @@ public final class Daemon {
                     .daemonState, .warning,
                     "cannot accept socket clients: \(reason); pausing for \(EventSocketServer.acceptPause) ms and closing the idlest client (\(socket.connectionCount) open; raise LimitNOFILE)")
             }
-            if mono >= nextIdleSweep {
-                socket.closeIdle(now: mono)
-                nextIdleSweep = mono + 5000
-            }
+            if schedule.idleSweep.due(mono) { socket.closeIdle(now: mono) }
             if reloadRequested {
                 reloadRequested = false
                 reload()
             }
-            let storeReady = WallClock.monotonicMilliseconds() >= storeRetryAt
-            let names = storeReady ? spool.take(256) : []
+            let names = storeHealth.isReady(at: WallClock.monotonicMilliseconds()) ? spool.take(256) : []
             round(lines: lines, spoolNames: names)
             for entry in pipeline.journalBudget.summaries(now: WallClock.monotonicMilliseconds()) { journal.write(entry) }
             socket.flushAll()
@@ -226,7 +205,7 @@ public final class Daemon {
         spool.finishRemovals()
         systemd.stopping()
         journal.log(.daemonState, .info, "tocsind stopping: \(pipeline.engine.openCount) open incidents, \(outbox.queuedCount) queued notifications"
-                + (prunedIncidents > 0 ? ", \(prunedIncidents) incidents past keep-history deleted since start" : ""))
+                + (retention.deletedIncidents > 0 ? ", \(retention.deletedIncidents) incidents past keep-history deleted since start" : ""))
         socket.closeAll()
         if let fd = SystemdNotifier.listenFDs().first, fd == socket.listenFD {
             // systemd keeps the socket; leave it listening.
@@ -248,8 +227,7 @@ public final class Daemon {
     /// `Restart=on-failure` starts it again on the files now at that path). When only the
     /// WAL or shared-memory file went, `rescueWAL` first saves what was committed.
     private func checkStoreFile(_ mono: Int64) {
-        guard mono >= nextStoreCheck else { return }
-        nextStoreCheck = mono + 1000
+        guard schedule.storeCheck.due(mono) else { return }
         guard let problem = store.fileProblem() else { return }
         let consequence =
             store.mainFileInPlace
@@ -279,31 +257,26 @@ public final class Daemon {
     private func timeout() -> Int32 {
         let mono = WallClock.monotonicMilliseconds()
         if socket.hasBacklog { return 0 }
-        if (spool.hasPending || !pendingOutcomes.isEmpty) && mono >= storeRetryAt { return 0 }
+        if (spool.hasPending || !pendingOutcomes.isEmpty) && storeHealth.isReady(at: mono) { return 0 }
         let now = WallClock.now()
-        var wake: Int64 = 1000
-        if storeRetryAt > mono { wake = min(wake, storeRetryAt - mono) }
+        var wake = schedule.timeout(from: mono, limit: 1000)
+        if !storeHealth.isReady(at: mono) { wake = min(wake, storeHealth.retryAt - mono) }
         for deadline in [pipeline.engine.nextWake, outbox.nextDue].compactMap({ $0 }) {
             wake = min(wake, max(0, deadline.milliseconds - now.milliseconds))
         }
-        wake = min(wake, max(0, nextRescan - mono))
         if let resume = socket.acceptResumeAt { wake = min(wake, max(0, resume - mono)) }
-        if nextWatchdog > 0 { wake = min(wake, max(0, nextWatchdog - mono)) }
         return Int32(wake)
     }
 
     private func heartbeat(_ mono: Int64) {
-        if let interval = systemd.watchdogMilliseconds, mono >= nextWatchdog {
-            systemd.watchdog()
-            nextWatchdog = mono + max(interval / 2, 100)
-        }
+        if schedule.watchdog?.due(mono) == true { systemd.watchdog() }
         // STATUS= at most once a second: sd_notify is a datagram that must never flood.
-        guard mono >= nextStatus else { return }
+        guard schedule.status.isDue(mono) else { return }
         let status = statusLine()
-        if status != lastStatus {
+        if status != schedule.lastStatus {
             systemd.status(status)
-            lastStatus = status
-            nextStatus = mono + 1000
+            schedule.lastStatus = status
+            schedule.status.ran(at: mono)
         }
     }
 
