@@ -32,7 +32,6 @@ extension PackedIncident {
     /// Fields the store cannot read back (never written so) are packed as none, as
     /// `Store.incident(from:)` reads them.
     package init?(columns c: StoredIncidentColumns) {
-        guard c.state != .resolved else { return nil }
         let told = c.told.split(separator: 0x20).map { UnsafeBufferPointer(rebasing: $0) }
         self.init(
             number: c.number, state: c.state, began: c.began, firedSteps: c.firedSteps, repeatsSent: c.repeatsSent,

@@ -5,6 +5,15 @@ import Testing
 /// A real tocsind started on temporary directories, with a NOTIFY_SOCKET the test listens
 /// on (so READY=1 is observed, not guessed), a Maildir for mail, and helpers to talk to it.
 final class DaemonProcess {
+    /// Rules that tell one contact (`ops`) of every fault at once, with no storm control.
+    static let everyFaultToOps = """
+        set storm-window 0s
+        contact ops mail ops@example.org
+        rule r
+          match kind=fault
+          after 0m notify ops
+        """
+
     let root: URL
     var process: Process?
     /// When the first start began (journal queries look no further back: PIDs are reused).

@@ -5,14 +5,7 @@ import Testing
 /// `--metrics-file` (SPEC §20), read back by PyPI's prometheus_client text parser.
 @Suite("The metrics file", .serialized)
 struct MetricsFileTests {
-    /// Every fault told to one contact at once.
-    static let rules = """
-        set storm-window 0s
-        contact ops mail ops@example.org
-        rule r
-          match kind=fault
-          after 0m notify ops
-        """
+    static let rules = DaemonProcess.everyFaultToOps
 
     /// The samples of the file as prometheus_client parses them: "name{labels}" → value.
     func parse(_ path: String) throws -> [String: Double] {

@@ -7,13 +7,7 @@ import Testing
 /// tocsin.db`) would meet it.
 @Suite("One daemon per store; the store's files kept", .serialized)
 struct OneDaemonPerStoreTests {
-    static let rules = """
-        set storm-window 0s
-        contact ops mail ops@example.org
-        rule r
-          match kind=fault
-          after 0m notify ops
-        """
+    static let rules = DaemonProcess.everyFaultToOps
 
     /// Starts a second tocsind on `d`'s directories (with `socket` instead, if given) and
     /// returns its exit status and stderr; it must exit by itself.

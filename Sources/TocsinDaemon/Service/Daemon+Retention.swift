@@ -7,8 +7,7 @@ extension Daemon {
     /// what was resolved before `keep-history` goes, a batch at a time (`Store.prune`), in
     /// the round's commit.
     func scheduleRetention(_ mono: Int64) {
-        // The writer's results are looked at only while a pass is out, not once a round.
-        if retention.passOut { retention.settle(writer.takePruneResults(), at: mono) }
+        retention.settle(writer.takePruneResults(), at: mono)
         guard retention.startPass(at: mono) else { return }
         pipeline.batch.prune(before: WallClock.now() - pipeline.rules.settings.keepHistory)
     }
