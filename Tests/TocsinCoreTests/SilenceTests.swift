@@ -22,7 +22,7 @@ struct SilenceTests {
     }
 
     @Test("no step fires inside a silence; after it, the steps fire shifted by the time held")
-    func shifted() {
+    func shifted() throws {
         var h = EngineHarness(Self.text)
         h.submit("kind=fault id=f-1")
         h.advance(by: .minutes(10))
@@ -30,6 +30,8 @@ struct SilenceTests {
         h.collect(actions)
         #expect(silence.number == 1)
         #expect(h.engine.holder(of: IncidentNumber(1), at: h.now) == .silence(1, until: h.now + .minutes(60)))
+        let repeated = h.submit("kind=fault id=f-1")
+        #expect(try repeated.get().holder == .silence(1, until: h.now + .minutes(60)))  // a repeat's receipt names the silence
         h.advance(by: .minutes(79) + .seconds(59))  // 89:59 after the start
         #expect(h.drain().isEmpty)
         h.advance(by: .seconds(1))

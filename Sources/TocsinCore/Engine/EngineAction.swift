@@ -79,6 +79,9 @@ public struct Receipt: Hashable, Sendable {
     public var state: Incident.State
     /// Whether the event opened a new incident.
     public var isNew: Bool
+    /// What holds the incident's escalation right after the event (a silence, a maintenance
+    /// window or a parent it waits on); nil when nothing does.
+    public var holder: Holder?
 }
 
 /// Why the engine refused an event that parsed fine.

@@ -138,7 +138,7 @@ public struct EscalationEngine: Sendable {
                 }
                 fireDue(number, now: now, into: &actions)
                 let current = incidents[number] ?? incident
-                return .success((Receipt(incident: number, id: id, state: current.state, isNew: false), actions))
+                return .success((receipt(number, id: id, state: current.state, isNew: false, now: now), actions))
             }
             let number = IncidentNumber(nextNumber)
             nextNumber += 1
@@ -156,7 +156,7 @@ public struct EscalationEngine: Sendable {
             ledger.recordOpened(incident)
             actions.append(.opened(incident))
             if let rule { fireDue(&incident, rule: rule, now: now, into: &actions) }  // sets its timer
-            return .success((Receipt(incident: number, id: id, state: .open, isNew: true), actions))
+            return .success((receipt(number, id: id, state: .open, isNew: true, now: now), actions))
         case .ack, .resolve, .note:
             guard let key = event.id, let number = openNumber(for: key), var incident = incidents[number] else {
                 let verb = event.action.rawValue
@@ -196,8 +196,13 @@ public struct EscalationEngine: Sendable {
                     actions.append(gate(message, group: incident.rule?.rawValue ?? "-", stormOff: stormOff, now: now))
                 }
             }
-            return .success((Receipt(incident: number, id: id, state: incident.state, isNew: false), actions))
+            return .success((receipt(number, id: id, state: incident.state, isNew: false, now: now), actions))
         }
+    }
+
+    /// The receipt of an event that went to incident `number`, with what holds it now.
+    private func receipt(_ number: IncidentNumber, id: String, state: Incident.State, isNew: Bool, now: Timestamp) -> Receipt {
+        Receipt(incident: number, id: id, state: state, isNew: isNew, holder: holder(of: number, at: now))
     }
 
     /// Does whatever fell due by `now`: steps and repeats, storm windows ending, daily

@@ -75,7 +75,7 @@ extension RoundPipeline {
         batch.appendTimeline(
             incident: receipt.incident, at: now, what: event.action.rawValue, detail: line, source: source.name,
             uid: source.uid, pid: source.pid)
-        let holder = engine.holder(of: receipt.incident, at: now)
+        let holder = receipt.holder
         note(
             .eventAccepted, .info,
             "event accepted: \(event.action.rawValue) #\(receipt.incident) \(receipt.id) (\(source.name))" + (holder.map { ", held by \($0)" } ?? ""),
