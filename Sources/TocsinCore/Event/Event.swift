@@ -131,11 +131,14 @@ public struct Event: Hashable, Sendable {
 
     /// Calls `body` with the value bytes of `key` (nil when absent), without making a string.
     public func withValue<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        var key = key
-        return key.withUTF8 { keyBytes in
+        func value(_ keyBytes: UnsafeBufferPointer<UInt8>) -> R {
             guard let found = locate(keyBytes) else { return body(nil) }
             return packed.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[found.value])) }
         }
+        // A native string's bytes in place (`withUTF8` on a copy would retain it first).
+        if let result = key.utf8.withContiguousStorageIfAvailable(value) { return result }
+        var key = key
+        return key.withUTF8(value)
     }
 
     /// The value of `key`, if present.
@@ -147,9 +150,10 @@ public struct Event: Hashable, Sendable {
     public func has(_ key: String, equalToAnyOf texts: [String]) -> Bool {
         withValue(key) { value in
             guard let value else { return false }
-            for text in texts {
-                var text = text
-                let equal = text.withUTF8 { $0.count == value.count && ($0.isEmpty || memcmp($0.baseAddress!, value.baseAddress!, $0.count) == 0) }
+            for index in texts.indices {
+                let equal = texts[index].utf8.withContiguousStorageIfAvailable {
+                    $0.count == value.count && ($0.isEmpty || memcmp($0.baseAddress!, value.baseAddress!, $0.count) == 0)
+                } ?? texts[index].utf8.elementsEqual(value)
                 if equal { return true }
             }
             return false

@@ -93,7 +93,18 @@ public struct Rule: Hashable, Sendable {
 
     /// Whether the event's fields satisfy any `match` line.
     public func matches(_ event: Event) -> Bool {
-        matchLines.contains { line in line.allSatisfy { $0.matches(event) } }
+        // By index, in place: iterating copies each matcher (its strings and pattern
+        // retained and released), and every event is matched.
+        matchLines.withUnsafeBufferPointer { lines in
+            for lineIndex in lines.indices {
+                let holds = lines[lineIndex].withUnsafeBufferPointer { line in
+                    for index in line.indices where !line[index].matches(event) { return false }
+                    return true
+                }
+                if holds { return true }
+            }
+            return false
+        }
     }
 
     /// The step that `repeat` repeats: the one that fires last.

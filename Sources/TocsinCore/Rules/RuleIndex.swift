@@ -38,21 +38,23 @@ struct RuleIndex: Sendable {
 
     /// The index of the first rule whose match holds for `event`.
     func first(for event: Event, in rules: [Rule]) -> Int? {
-        var best: Int?
-        func consider(_ candidates: [Int]) {
-            for index in candidates {
-                if let found = best, index >= found { return }  // ascending: nothing later can win
-                if rules[index].matches(event) {
-                    best = index
-                    return
-                }
+        rules.withUnsafeBufferPointer { rules in
+            var best = Self.first(of: unfiled, below: nil, for: event, in: rules)
+            for (field, byValue) in filed {
+                guard let value = event[field], let candidates = byValue[value] else { continue }
+                best = Self.first(of: candidates, below: best, for: event, in: rules) ?? best
             }
+            return best
         }
-        consider(unfiled)
-        for (field, byValue) in filed {
-            guard let value = event[field], let candidates = byValue[value] else { continue }
-            consider(candidates)
+    }
+
+    /// The first of `candidates` (ascending) below `bound` whose rule matches. The rules are
+    /// read in place: a copy of each would retain and release all its matchers.
+    private static func first(of candidates: [Int], below bound: Int?, for event: Event, in rules: UnsafeBufferPointer<Rule>) -> Int? {
+        for index in candidates {
+            if let bound, index >= bound { return nil }  // ascending: nothing later can win
+            if rules[index].matches(event) { return index }
         }
-        return best
+        return nil
     }
 }

@@ -91,7 +91,7 @@ public struct GrowingDictionary<Key: Hashable, Value> {
     @inlinable public var keys: [Key] {
         var keys = Array(current.keys)
         if let nextToMove {
-            for (key, _) in previous[nextToMove...] where current[key] == nil && !removedWhileMoving.contains(key) {
+            for (key, _) in previous[nextToMove...] where current[key] == nil && !wasRemovedWhileMoving(key) {
                 keys.append(key)
             }
         }
@@ -100,9 +100,18 @@ public struct GrowingDictionary<Key: Hashable, Value> {
 
     /// The value `previous` still holds for `key` while moving, unless it was removed.
     @usableFromInline func notYetMoved(_ key: Key) -> Value? {
-        guard nextToMove != nil, !removedWhileMoving.contains(key) else { return nil }
+        guard nextToMove != nil, !wasRemovedWhileMoving(key) else { return nil }
         return previous[key]
     }
+
+    /// Whether `key` was removed while `previous` holds it (no hashing while none was).
+    @inlinable func wasRemovedWhileMoving(_ key: Key) -> Bool {
+        !removedWhileMoving.isEmpty && removedWhileMoving.contains(key)
+    }
+
+    /// Accesses a value in place, so that `current[key, default: value]` stores the default
+    /// in the same lookup that finds the key absent.
+    @inlinable static func touch(_ value: inout Value) {}
 
     /// The full table becomes the one moved out of; changes go to one twice its size.
     @usableFromInline mutating func startGrowing() {
@@ -118,7 +127,9 @@ public struct GrowingDictionary<Key: Hashable, Value> {
         var moved = 0
         while moved < Self.movesPerChange, index != previous.endIndex {
             let (key, value) = previous[index]
-            if current[key] == nil, !removedWhileMoving.contains(key) { current[key] = value }
+            // One lookup: the default is stored only when `current` has no value for the key
+            // (a change after the growth began wrote a newer one).
+            if !wasRemovedWhileMoving(key) { Self.touch(&current[key, default: value]) }
             index = previous.index(after: index)
             moved += 1
         }
