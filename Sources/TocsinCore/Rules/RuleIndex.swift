@@ -7,12 +7,13 @@
 /// Cost per event: O(F + C) for F filed field names and C candidate rules, however many
 /// rules there are (50 dependency rules of other systems cost one lookup, not 50 tries).
 struct RuleIndex: Sendable {
-    /// Rule indices by field and value, ascending.
-    private var filed: [String: [String: [Int]]] = [:]
+    /// Rule indices (ascending) by value, per field, the fields in name order.
+    private var filed: [(field: String, byValue: [String: [Int]])] = []
     /// Rules with a match line no `=` matcher files.
     private var unfiled: [Int] = []
 
     init(_ rules: [Rule]) {
+        var filed: [String: [String: [Int]]] = [:]
         var distinct: [String: Set<String>] = [:]
         for rule in rules {
             for line in rule.matchLines {
@@ -34,14 +35,16 @@ struct RuleIndex: Sendable {
                 }
             }
         }
+        self.filed = filed.sorted { $0.key < $1.key }.map { (field: $0.key, byValue: $0.value) }
     }
 
     /// The index of the first rule whose match holds for `event`.
     func first(for event: Event, in rules: [Rule]) -> Int? {
         rules.withUnsafeBufferPointer { rules in
             var best = Self.first(of: unfiled, below: nil, for: event, in: rules)
-            for (field, byValue) in filed {
-                guard let value = event[field], let candidates = byValue[value] else { continue }
+            // By index: iterating would copy each entry (its name and table retained).
+            for index in filed.indices {
+                guard let value = event[filed[index].field], let candidates = filed[index].byValue[value] else { continue }
                 best = Self.first(of: candidates, below: best, for: event, in: rules) ?? best
             }
             return best
