@@ -46,6 +46,30 @@ struct RegexTests {
         #expect(search("[a-]", "-"))
     }
 
+    @Test("a search that skips to where a match can start gives the same answers")
+    func skipsToFirstScalars() {
+        let cases: [(String, String, Bool)] = [
+            ("(core|核心).*(down|无法登录)$", "bench event 12345", false),
+            ("(core|核心).*(down|无法登录)$", "支行核心系统无法登录", true),
+            ("(core|核心).*(down|无法登录)$", "core-1 down", true),
+            ("\\bcore", "hardcore", false),  // the word boundary is judged on the skipped text
+            ("\\bcore", "the core", true),
+            ("(?i)CORE", "the Core is down", true),
+            ("(a|b)?c", "xxc", true),
+            ("x*y", "aaay", true),
+            ("a|", "zzz", true),  // matches the empty text: nothing is skipped
+            ("(^|,)ab", "x,ab", true),
+            ("(^|,)ab", "xab", false),
+            ("[^a]b", "aab", false),
+            ("[^a]b", "aaxb", true),
+            ("b$", "ab", true),
+            ("终端", "", false),
+        ]
+        for (pattern, text, expected) in cases {
+            #expect(search(pattern, text) == expected, "/\(pattern)/ on \"\(text)\"")
+        }
+    }
+
     @Test("a pattern that needs backtracking is refused with the reason")
     func refusals() {
         func refusal(_ pattern: String) -> String {

@@ -1,5 +1,7 @@
 /// One condition of a `match` line: `f=v`, `f!=v`, `f=a,b,c`, `f<n`, `f~regex`, …
-public struct Matcher: Hashable, Sendable, CustomStringConvertible {
+/// Immutable, and a class: every event is matched, and a value copy of a matcher retained
+/// and released its strings and pattern each time it was read.
+public final class Matcher: Hashable, Sendable, CustomStringConvertible {
     /// The comparison.
     public enum Operator: String, Hashable, Sendable, CaseIterable {
         case equal = "="
@@ -13,15 +15,15 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The event field it looks at.
-    public var field: String
+    public let field: String
     /// The comparison.
-    public var op: Operator
+    public let op: Operator
     /// The values: one or more for `=`/`!=`, the number for comparisons, the pattern for `~`.
-    public var values: [String]
+    public let values: [String]
     /// The number for `<` `<=` `>` `>=`.
-    public var number: Double?
+    public let number: Double?
     /// The compiled pattern for `~` and `!~`.
-    public var pattern: Pattern?
+    public let pattern: Pattern?
 
     /// Creates a matcher (the checker builds these from rule text).
     public init(field: String, op: Operator, values: [String], number: Double? = nil, pattern: Pattern? = nil) {
@@ -32,7 +34,21 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
         self.pattern = pattern
     }
 
+    /// Matchers are equal when they test the same field the same way.
+    public static func == (a: Matcher, b: Matcher) -> Bool {
+        a === b || (a.field == b.field && a.op == b.op && a.values == b.values && a.number == b.number && a.pattern == b.pattern)
+    }
+
+    /// Hashes the field, the comparison and the values.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(field)
+        hasher.combine(op)
+        hasher.combine(values)
+    }
+
     /// Whether the event satisfies this condition. A missing field satisfies only `!=` and `!~`.
+    /// Inlined, so that a matcher read in place is not copied whole for the call.
+    @inline(__always)
     public func matches(_ event: Event) -> Bool {
         // `=`, `!=` and the comparisons read the value's bytes: every incident is matched, and
         // most conditions are these.
@@ -48,7 +64,8 @@ public struct Matcher: Hashable, Sendable, CustomStringConvertible {
             default: return actual >= limit
             }
         case .matches, .notMatches:
-            let found = event[field].map { pattern?.matches($0) ?? false } ?? false
+            var found = false
+            if let pattern, let text = event[field] { found = pattern.matches(text) }
             return op == .matches ? found : !found
         }
     }

@@ -32,12 +32,15 @@ public struct Repetition: Hashable, Sendable {
     }
 }
 
-/// A `rule` block: which incidents it takes and whom it tells, when.
-public struct Rule: Hashable, Sendable {
+/// A `rule` block: which incidents it takes and whom it tells, when. Immutable once
+/// compiled, and a class: the engine reads a rule several times an event (matching, the
+/// steps, storm control), and a value copy of one retained and released some fifteen
+/// strings and arrays each time.
+public final class Rule: Hashable, Sendable {
     /// The rule's name.
-    public var name: RuleName
+    public let name: RuleName
     /// Alternatives (one per `match` line); within one, every matcher must hold.
-    public var matchLines: [[Matcher]]
+    public let matchLines: [[Matcher]]
     /// The steps in the order written.
     public let steps: [Step]
     /// Repeats after the last step, if any.
@@ -49,21 +52,21 @@ public struct Rule: Hashable, Sendable {
     public let stormOff: Bool
     /// `ack-timeout`: how long an acknowledgement holds the steps of a `stop on ack` rule
     /// before they go on (SPEC §16); nil: an ack stops them for good.
-    public var ackTimeout: RuleDuration?
+    public let ackTimeout: RuleDuration?
     /// `depends on` lines: while an open incident matches one (with the same values of its
     /// `equal` fields), this rule's incidents are held (SPEC §15).
-    public var dependencies: [Dependency] = []
+    public let dependencies: [Dependency]
     /// The step indices in firing order (by delay, then as written).
     public let firingOrder: [Int]
     /// A fingerprint of what decides firing (steps and repeat), to tell whether an open
     /// incident's bookkeeping still applies after a reload or restart.
     public let scheduleDigest: String
     /// The subject template, if the rule sets one.
-    public var subject: Template?
+    public let subject: Template?
     /// The body template, if the rule sets one.
-    public var body: Template?
+    public let body: Template?
     /// Where the rule starts.
-    public var location: SourceLocation
+    public let location: SourceLocation
 
     /// Creates a rule.
     public init(
@@ -91,20 +94,36 @@ public struct Rule: Hashable, Sendable {
         self.location = location
     }
 
-    /// Whether the event's fields satisfy any `match` line.
+    /// Rules are equal when everything they say is.
+    public static func == (a: Rule, b: Rule) -> Bool {
+        a === b
+            || (a.name == b.name && a.matchLines == b.matchLines && a.steps == b.steps && a.repetition == b.repetition
+                && a.stopsOnAck == b.stopsOnAck && a.stormOff == b.stormOff && a.ackTimeout == b.ackTimeout
+                && a.dependencies == b.dependencies && a.firingOrder == b.firingOrder && a.scheduleDigest == b.scheduleDigest
+                && a.subject == b.subject && a.body == b.body && a.location == b.location)
+    }
+
+    /// Hashes what tells rules apart (equal rules hash alike).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(scheduleDigest)
+        hasher.combine(location)
+    }
+
+    /// Whether the event's fields satisfy any `match` line. Matchers are read by index, in
+    /// place, with no closure: a closure or an iterator copies each (its strings and
+    /// pattern retained and released), and every event is matched.
+    @inline(__always)
     public func matches(_ event: Event) -> Bool {
-        // By index, in place: iterating copies each matcher (its strings and pattern
-        // retained and released), and every event is matched.
-        matchLines.withUnsafeBufferPointer { lines in
-            for lineIndex in lines.indices {
-                let holds = lines[lineIndex].withUnsafeBufferPointer { line in
-                    for index in line.indices where !line[index].matches(event) { return false }
-                    return true
-                }
-                if holds { return true }
+        for line in matchLines.indices {
+            var holds = true
+            for index in matchLines[line].indices where !matchLines[line][index].matches(event) {
+                holds = false
+                break
             }
-            return false
+            if holds { return true }
         }
+        return false
     }
 
     /// The step that `repeat` repeats: the one that fires last.

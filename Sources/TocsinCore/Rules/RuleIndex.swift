@@ -40,20 +40,18 @@ struct RuleIndex: Sendable {
 
     /// The index of the first rule whose match holds for `event`.
     func first(for event: Event, in rules: [Rule]) -> Int? {
-        rules.withUnsafeBufferPointer { rules in
-            var best = Self.first(of: unfiled, below: nil, for: event, in: rules)
-            // By index: iterating would copy each entry (its name and table retained).
-            for index in filed.indices {
-                guard let value = event[filed[index].field], let candidates = filed[index].byValue[value] else { continue }
-                best = Self.first(of: candidates, below: best, for: event, in: rules) ?? best
-            }
-            return best
+        var best = Self.first(of: unfiled, below: nil, for: event, in: rules)
+        // By index: iterating would copy each entry (its name and table retained).
+        for index in filed.indices {
+            guard let value = event[filed[index].field], let candidates = filed[index].byValue[value] else { continue }
+            best = Self.first(of: candidates, below: best, for: event, in: rules) ?? best
         }
+        return best
     }
 
-    /// The first of `candidates` (ascending) below `bound` whose rule matches. The rules are
-    /// read in place: a copy of each would retain and release all its matchers.
-    private static func first(of candidates: [Int], below bound: Int?, for event: Event, in rules: UnsafeBufferPointer<Rule>) -> Int? {
+    /// The first of `candidates` (ascending) below `bound` whose rule matches, the rules
+    /// read in place (no closure or iterator, which would copy each with all its matchers).
+    private static func first(of candidates: [Int], below bound: Int?, for event: Event, in rules: [Rule]) -> Int? {
         for index in candidates {
             if let bound, index >= bound { return nil }  // ascending: nothing later can win
             if rules[index].matches(event) { return index }

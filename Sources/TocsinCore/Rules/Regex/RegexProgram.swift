@@ -25,6 +25,10 @@ struct RegexProgram: Sendable {
     private(set) var sets: [ScalarSet] = []
     /// True when every match must start at the beginning of the text (`^…` or `\A…`).
     private(set) var anchoredAtStart = false
+    /// The scalars a match can start with, when every match consumes one (nil when the
+    /// pattern can match without consuming): while no thread runs, a search skips the text
+    /// up to the next of them instead of starting threads that die at once.
+    private(set) var firstScalars: FirstScalars?
 
     /// Parses and compiles `source`.
     init(_ source: String) throws(RegexSyntaxError) {
@@ -32,6 +36,26 @@ struct RegexProgram: Sendable {
         try emit(node)
         try append(.match)
         anchoredAtStart = Self.startsAnchored(node)
+        firstScalars = startingScalars().map(FirstScalars.init)
+    }
+
+    /// The union of the sets consumed first from the start (assertions taken as holding, so
+    /// it is a superset), or nil when `match` is reachable without consuming.
+    private func startingScalars() -> ScalarSet? {
+        var union = ScalarSet()
+        var seen = Set<Int>()
+        var pending = [0]
+        while let pc = pending.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            switch instructions[pc] {
+            case .consume(let set): union.formUnion(sets[set])
+            case .match: return nil
+            case .jump(let target): pending.append(target)
+            case .split(let first, let second): pending += [first, second]
+            case .assert: pending.append(pc + 1)
+            }
+        }
+        return union
     }
 
     private static func startsAnchored(_ node: RegexNode) -> Bool {
@@ -118,6 +142,14 @@ struct RegexProgram: Sendable {
             var previous: Unicode.Scalar?
             var scalar = scalars.next()
             while true {
+                if current.isEmpty, !anchoredAtStart, let firstScalars {
+                    // No thread runs: a match can only start at a scalar it may start with.
+                    while let candidate = scalar, !firstScalars.contains(candidate.value) {
+                        previous = candidate
+                        scalar = scalars.next()
+                    }
+                    if scalar == nil { return false }
+                }
                 if previous == nil || !anchoredAtStart {
                     if addThread(0, to: &current, previous: previous, next: scalar, stack: stack) { return true }
                 }
@@ -214,4 +246,30 @@ private struct ThreadList {
     }
 
     mutating func removeAll() { count = 0 }
+}
+
+/// A set of scalars with the ASCII ones in a bitmap: the search's skip loop tests every
+/// scalar of the text against it.
+struct FirstScalars: Sendable {
+    private let low: UInt64
+    private let high: UInt64
+    private let set: ScalarSet
+
+    init(_ set: ScalarSet) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for value in UInt32(0)..<128 where set.contains(value) {
+            if value < 64 { low |= 1 << UInt64(value) } else { high |= 1 << UInt64(value - 64) }
+        }
+        self.low = low
+        self.high = high
+        self.set = set
+    }
+
+    /// Whether the scalar value is in the set.
+    func contains(_ value: UInt32) -> Bool {
+        if value < 64 { return low & (1 << UInt64(value)) != 0 }
+        if value < 128 { return high & (1 << UInt64(value - 64)) != 0 }
+        return set.contains(value)
+    }
 }
