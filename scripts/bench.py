@@ -3,7 +3,9 @@
 
 Prints a table, then one last line of key=value figures (docs/performance.md). Every phase
 runs on a fresh temporary state directory on loopback, is bounded in count and time, and
-stops what it started.
+stops what it started. The ingest figures (socket, policy, silences, a million open) are
+each the median of --rounds rounds run in alternation, so the machine's drift falls on them
+alike.
 
 For comparisons: BENCH_TOCSIND=PATH measures another tocsind binary (an older build), and
 BENCH_STDERR=FILE appends every tocsind's stderr to FILE instead of the temporary directory.
