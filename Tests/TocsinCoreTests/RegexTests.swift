@@ -6,6 +6,9 @@ import TocsinCore
 struct RegexTests {
     /// Whether the pattern matches, or the refusal's text.
     func search(_ pattern: String, _ text: String) -> Bool { (try? Pattern(pattern))?.matches(text) ?? false }
+    func searchBytes(_ pattern: String, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { (try? Pattern(pattern))?.matches(utf8: $0) ?? false }
+    }
 
     @Test("the patterns that hang a backtracking engine answer, and correctly")
     func catastrophicPatterns() {
@@ -67,7 +70,11 @@ struct RegexTests {
         ]
         for (pattern, text, expected) in cases {
             #expect(search(pattern, text) == expected, "/\(pattern)/ on \"\(text)\"")
+            #expect(searchBytes(pattern, Array(text.utf8)) == expected, "/\(pattern)/ on the bytes of \"\(text)\"")
         }
+        // Ill-formed bytes read as U+FFFD, as a string made of them reads them.
+        #expect(searchBytes("a\u{FFFD}b", [0x61, 0xFF, 0x62]))
+        #expect(searchBytes("^.{3}$", [0x61, 0xE6, 0x62]))
     }
 
     @Test("a pattern that needs backtracking is refused with the reason")
@@ -134,6 +141,8 @@ struct RegexTests {
         for (index, (pattern, text)) in cases.enumerated() where index < python.count {
             let ours = try Pattern(pattern).matches(text)
             if ours != python[index] { disagreements.append("/\(pattern)/ on \"\(text)\": ours \(ours), Python \(python[index])") }
+            let onBytes = searchBytes(pattern, Array(text.utf8))
+            if onBytes != python[index] { disagreements.append("/\(pattern)/ on the bytes of \"\(text)\": ours \(onBytes), Python \(python[index])") }
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
     }

@@ -1,13 +1,13 @@
 /// The engine's open incidents, by number, packed for memory (SPEC's storm: a million may be
 /// open at once). Each incident is one `IncidentCodec` byte buffer in a dense array, found
-/// through a number → slot `GrowingDictionary` of 12-byte entries (it grows without a pause
-/// on the ingest path); a plain dictionary of `Incident` values would spread 224-byte
-/// structs over twice as many buckets and touch them all.
+/// through `NumberSlots` (number → slot, pages of the number span: no hashing, nothing to
+/// rehash on the ingest path); a plain dictionary of `Incident` values would spread
+/// 224-byte structs over twice as many buckets and touch them all.
 ///
 /// The incident stored last stays unpacked (a one-entry write-back cache): the engine works on
 /// one incident several times in a row — store, schedule, fire — and packs it once.
 struct IncidentTable: Sendable {
-    private var slotOf = GrowingDictionary<Int64, Int32>()
+    private var slotOf = NumberSlots()
     private var packed: ContiguousArray<[UInt8]> = []
     /// The number in each slot (0 for a free one), for walking the slots in order.
     private var numberInSlot: ContiguousArray<Int64> = []
@@ -132,10 +132,10 @@ struct IncidentTable: Sendable {
     /// Whether an incident has this number.
     func contains(_ number: IncidentNumber) -> Bool { slotOf[number.value] != nil }
 
-    /// Every number in the table, unordered.
+    /// Every number in the table, ascending.
     var numbers: [IncidentNumber] { slotOf.keys.map(IncidentNumber.init) }
 
-    /// Every incident, unordered (unpacks them all: reports and tests only).
+    /// Every incident, by number (unpacks them all: reports and tests only).
     var values: [Incident] { slotOf.keys.map { peek(IncidentNumber($0))! } }
 
     private mutating func remove(_ number: IncidentNumber) {

@@ -64,8 +64,7 @@ public final class Matcher: Hashable, Sendable, CustomStringConvertible {
             default: return actual >= limit
             }
         case .matches, .notMatches:
-            var found = false
-            if let pattern, let text = event[field] { found = pattern.matches(text) }
+            let found = event.withValue(field) { value in value.map { pattern?.matches(utf8: $0) ?? false } ?? false }
             return op == .matches ? found : !found
         }
     }
@@ -92,6 +91,10 @@ public struct Pattern: Hashable, Sendable {
 
     /// True when the pattern occurs anywhere in `text`.
     public func matches(_ text: String) -> Bool { program.search(text) }
+
+    /// True when the pattern occurs anywhere in the UTF-8 `bytes` (an event's value, read in
+    /// place).
+    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool { program.search(utf8: bytes) }
 
     /// Patterns are equal when their sources are.
     public static func == (a: Pattern, b: Pattern) -> Bool { a.source == b.source }

@@ -127,29 +127,32 @@ struct RegexProgram: Sendable {
         }
     }
 
-    /// True when the pattern matches somewhere in `text`. The two thread lists and the
-    /// closure stack live in one temporary allocation (on the stack for small programs):
-    /// a search allocates nothing on the heap.
-    func search(_ text: String) -> Bool {
+    /// True when the pattern matches somewhere in `text`.
+    func search(_ text: String) -> Bool { search(scalars: text.unicodeScalars.makeIterator()) }
+
+    /// True when the pattern matches somewhere in the UTF-8 `bytes` (an ill-formed sequence
+    /// reads as U+FFFD, as `String(decoding:as:)` reads it), without making a string.
+    func search(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool { search(scalars: UTF8Scalars(bytes)) }
+
+    /// True when the pattern matches somewhere in the text `scalars` gives. The two thread
+    /// lists and the closure stack live in one temporary allocation of 32-bit indexes (on the
+    /// stack for programs up to about 40 instructions), made only once a match can start.
+    private func search(scalars: some IteratorProtocol<Unicode.Scalar>) -> Bool {
+        var scalars = scalars
+        var previous: Unicode.Scalar?
+        var scalar = scalars.next()
+        // Nothing to set up before the first scalar a match can start with.
+        if !skipToStart(&scalars, previous: &previous, scalar: &scalar) { return false }
         let n = instructions.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * n + 4) { memory in
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 6 * n + 4) { memory in
             memory.initialize(repeating: -1)
             let base = memory.baseAddress!
             var current = ThreadList(dense: base, sparse: base + n)
             var next = ThreadList(dense: base + 2 * n, sparse: base + 3 * n)
             let stack = base + 4 * n
-            var scalars = text.unicodeScalars.makeIterator()
-            var previous: Unicode.Scalar?
-            var scalar = scalars.next()
             while true {
-                if current.isEmpty, !anchoredAtStart, let firstScalars {
-                    // No thread runs: a match can only start at a scalar it may start with.
-                    while let candidate = scalar, !firstScalars.contains(candidate.value) {
-                        previous = candidate
-                        scalar = scalars.next()
-                    }
-                    if scalar == nil { return false }
-                }
+                // No thread runs: a match can only start at a scalar it may start with.
+                if current.isEmpty, !skipToStart(&scalars, previous: &previous, scalar: &scalar) { return false }
                 if previous == nil || !anchoredAtStart {
                     if addThread(0, to: &current, previous: previous, next: scalar, stack: stack) { return true }
                 }
@@ -158,7 +161,7 @@ struct RegexProgram: Sendable {
                 let following = scalars.next()
                 next.removeAll()
                 for index in 0..<current.count {
-                    let pc = current.dense[index]
+                    let pc = Int(current.dense[index])
                     guard case .consume(let set) = instructions[pc], sets[set].contains(consumed.value) else { continue }
                     if addThread(pc + 1, to: &next, previous: consumed, next: following, stack: stack) { return true }
                 }
@@ -169,32 +172,46 @@ struct RegexProgram: Sendable {
         }
     }
 
+    /// Moves past the scalars no match starts with (when every match starts with one of
+    /// `firstScalars`); false when the text ends first, so nothing can match.
+    @inline(__always)
+    private func skipToStart(
+        _ scalars: inout some IteratorProtocol<Unicode.Scalar>, previous: inout Unicode.Scalar?, scalar: inout Unicode.Scalar?
+    ) -> Bool {
+        guard !anchoredAtStart, let firstScalars else { return true }
+        while let candidate = scalar, !firstScalars.contains(candidate.value) {
+            previous = candidate
+            scalar = scalars.next()
+        }
+        return scalar != nil
+    }
+
     /// Adds `start` and everything reachable from it without consuming to `list`; true as
     /// soon as `match` is reachable. `stack` has room for twice the instructions (each is
     /// pushed at most once per edge into it, and an instruction has at most two).
     private func addThread(
-        _ start: Int, to list: inout ThreadList, previous: Unicode.Scalar?, next: Unicode.Scalar?, stack: UnsafeMutablePointer<Int>
+        _ start: Int, to list: inout ThreadList, previous: Unicode.Scalar?, next: Unicode.Scalar?, stack: UnsafeMutablePointer<Int32>
     ) -> Bool {
         var depth = 0
-        stack[depth] = start
+        stack[depth] = Int32(start)
         depth += 1
         while depth > 0 {
             depth -= 1
-            let pc = stack[depth]
+            let pc = Int(stack[depth])
             guard list.insert(pc) else { continue }
             switch instructions[pc] {
             case .consume: break
             case .match: return true
             case .jump(let target):
-                stack[depth] = target
+                stack[depth] = Int32(target)
                 depth += 1
             case .split(let first, let second):
-                stack[depth] = second
-                stack[depth + 1] = first
+                stack[depth] = Int32(second)
+                stack[depth + 1] = Int32(first)
                 depth += 2
             case .assert(let condition):
                 if Self.holds(condition, previous: previous, next: next) {
-                    stack[depth] = pc + 1
+                    stack[depth] = Int32(pc + 1)
                     depth += 1
                 }
             }
@@ -224,11 +241,11 @@ struct RegexProgram: Sendable {
 /// from the search's temporary allocation; clearing is O(1), since a sparse entry counts
 /// only when the dense one points back at it.
 private struct ThreadList {
-    let dense: UnsafeMutablePointer<Int>
-    let sparse: UnsafeMutablePointer<Int>
+    let dense: UnsafeMutablePointer<Int32>
+    let sparse: UnsafeMutablePointer<Int32>
     private(set) var count = 0
 
-    init(dense: UnsafeMutablePointer<Int>, sparse: UnsafeMutablePointer<Int>) {
+    init(dense: UnsafeMutablePointer<Int32>, sparse: UnsafeMutablePointer<Int32>) {
         self.dense = dense
         self.sparse = sparse
     }
@@ -237,10 +254,10 @@ private struct ThreadList {
 
     /// Adds `pc`; false when it was already there.
     mutating func insert(_ pc: Int) -> Bool {
-        let index = sparse[pc]
-        if index >= 0 && index < count && dense[index] == pc { return false }
-        sparse[pc] = count
-        dense[count] = pc
+        let index = Int(sparse[pc])
+        if index >= 0 && index < count && dense[index] == Int32(pc) { return false }
+        sparse[pc] = Int32(count)
+        dense[count] = Int32(pc)
         count += 1
         return true
     }
@@ -271,5 +288,35 @@ struct FirstScalars: Sendable {
         if value < 64 { return low & (1 << UInt64(value)) != 0 }
         if value < 128 { return high & (1 << UInt64(value - 64)) != 0 }
         return set.contains(value)
+    }
+}
+
+/// The scalars of UTF-8 bytes, an ill-formed sequence read as U+FFFD (as the standard
+/// library's decoding reads it). ASCII, most of an event, is read a byte at a time.
+private struct UTF8Scalars: IteratorProtocol {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func next() -> Unicode.Scalar? {
+        guard index < bytes.count else { return nil }
+        let lead = bytes[index]
+        if lead < 0x80 {
+            index += 1
+            return Unicode.Scalar(lead)
+        }
+        var rest = UnsafeBufferPointer(rebasing: bytes[index...]).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        switch parser.parseScalar(from: &rest) {
+        case .valid(let encoded):
+            index += encoded.count
+            return Unicode.UTF8.decode(encoded)
+        case .error(let length):
+            index += length
+            return "\u{FFFD}"
+        case .emptyInput:
+            return nil
+        }
     }
 }
