@@ -195,6 +195,8 @@ package final class Statement {
 
     /// Binds parameter `index` to text.
     package func bind(_ index: Int32, _ value: String) {
+        // A native string's bytes in place; `withUTF8` would need a mutable copy first.
+        if value.utf8.withContiguousStorageIfAvailable({ stage(index, UnsafeRawBufferPointer($0), isBlob: false) }) != nil { return }
         var value = value
         value.withUTF8 { stage(index, UnsafeRawBufferPointer($0), isBlob: false) }
     }

@@ -50,9 +50,9 @@ extension Store {
         s.bind(base + 1, incident.number.value)
         s.bind(base + 2, incident.id)
         s.bind(base + 3, incident.state.rawValue)
-        s.bind(base + 4, incident.kind)
+        bindField("kind", of: incident, to: s, at: base + 4)
         s.bind(base + 5, incident.severity.map(Int64.init))
-        s.bind(base + 6, incident.summary)
+        bindField("summary", of: incident, to: s, at: base + 6)
         s.bind(base + 7, incident.rule?.rawValue)
         s.bind(base + 8, incident.scheduleDigest)
         s.bind(base + 9, Int64(bitPattern: incident.firedSteps))
@@ -76,6 +76,13 @@ extension Store {
             scratch.removeAll(keepingCapacity: true)
             incident.fields.appendLogfmt(to: &scratch)
             s.bind(base + 22, utf8: scratch)
+        }
+    }
+
+    /// Binds a field's value from the incident's packed fields (no string made), or NULL.
+    private func bindField(_ key: String, of incident: Incident, to s: Statement, at index: Int32) {
+        incident.fields.withValueBytes(key) { value in
+            if let value { s.bind(index, utf8: UnsafeRawBufferPointer(value)) } else { s.bind(index, nil as String?) }
         }
     }
 

@@ -123,7 +123,8 @@ public struct EscalationEngine: Sendable {
         switch event.action {
         case .open:
             if !rules.heartbeats.isEmpty { noteBeats(event, now: now, into: &actions) }
-            if let id = event.id, let number = numberByID[id], var incident = incidents[number] {
+            let eventID = event.id  // read once: a field lookup makes a string
+            if let id = eventID, let number = numberByID[id], var incident = incidents[number] {
                 incident.fields = incident.fields.merging(event.withoutControlFields)
                 incident.count += 1
                 incident.lastSeen = now
@@ -142,9 +143,9 @@ public struct EscalationEngine: Sendable {
             }
             let number = IncidentNumber(nextNumber)
             nextNumber += 1
-            let id = event.id ?? "auto-\(number)"
+            let id = eventID ?? "auto-\(number)"
             var fields = event.withoutControlFields
-            if event.id == nil { fields.set("id", id) }
+            if eventID == nil { fields.set("id", id) }
             var incident = Incident(number: number, id: id, fields: fields, began: event.at ?? now, opened: now)
             let rule = rules.rule(for: fields)
             incident.rule = rule?.name

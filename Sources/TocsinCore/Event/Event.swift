@@ -141,6 +141,10 @@ public struct Event: Hashable, Sendable {
         return key.withUTF8(value)
     }
 
+    /// `withValue` for a body that returns nothing: not generic, so a caller in another
+    /// module calls it directly rather than through the unspecialized generic.
+    public func withValueBytes(_ key: String, _ body: (UnsafeBufferPointer<UInt8>?) -> Void) { withValue(key, body) }
+
     /// The value of `key`, if present.
     public subscript(key: String) -> String? {
         withValue(key) { $0.map { String(decoding: $0, as: UTF8.self) } }
