@@ -106,7 +106,8 @@ final class EventSocketServer {
                 }
             }
         }
-        let lines = frame(c, budget: &budget)
+        var lines: [Line] = []
+        frame(c, budget: &budget, into: &lines)
         closeIfDone(c)
         return lines
     }
@@ -120,17 +121,27 @@ final class EventSocketServer {
             let id = backlog.removeFirst()
             guard let c = connections[id] else { continue }
             c.inBacklog = false
-            lines += frame(c, budget: &budget)
+            frame(c, budget: &budget, into: &lines)
         }
         return lines
     }
 
-    private func frame(_ c: Connection, budget: inout Int) -> [Line] {
-        var lines: [Line] = []
+    /// The index of the first line feed in the connection's input at or after `start`
+    /// (`memchr`: a round frames thousands of lines).
+    private static func newline(in input: [UInt8], from start: Int) -> Int? {
+        input.withUnsafeBufferPointer { buffer in
+            guard start < buffer.count, let base = buffer.baseAddress,
+                let found = memchr(base + start, 0x0A, buffer.count - start)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    private func frame(_ c: Connection, budget: inout Int, into lines: inout [Line]) {
         let maxLine = 64 * 1024
         while budget > 0 {
             let start = c.inputStart
-            guard let newline = c.input[start...].firstIndex(of: 0x0A) else {
+            guard let newline = Self.newline(in: c.input, from: start) else {
                 if c.bufferedInput > maxLine, !c.discarding {
                     lines.append(Line(connection: c.id, bytes: [], uid: c.uid, pid: c.pid, framingError: "line is longer than 65536 bytes (64 KiB)"))
                     c.awaitingReplies += 1
@@ -169,11 +180,10 @@ final class EventSocketServer {
             c.input.removeFirst(c.inputStart)
             c.inputStart = 0
         }
-        if budget <= 0, !c.inBacklog, c.input[c.inputStart...].contains(0x0A) {
+        if budget <= 0, !c.inBacklog, Self.newline(in: c.input, from: c.inputStart) != nil {
             c.inBacklog = true
             backlog.append(c.id)
         }
-        return lines
     }
 
     /// Queues a reply line for a client and writes what the socket takes.
