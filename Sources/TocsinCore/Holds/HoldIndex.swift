@@ -8,7 +8,9 @@
 /// value with it; adding a holder rebuilds the index in O(H).
 public struct HoldIndex<Key: Hashable & Sendable>: Sendable {
     private var holders: [Key: [Matcher]] = [:]
-    private var filed: [String: [String: [Key]]] = [:]
+    /// Holder keys by value, per field (the fields in name order), read by index on every
+    /// event: iterating a dictionary would copy each entry.
+    private var filed: [(field: String, byValue: [String: [Key]])] = []
     private var unfiled: [Key] = []
 
     /// An empty index.
@@ -33,12 +35,19 @@ public struct HoldIndex<Key: Hashable & Sendable>: Sendable {
     public func matching(_ event: Event) -> [Key] {
         guard !holders.isEmpty else { return [] }
         var found: [Key] = []
-        for (field, byValue) in filed {
-            guard let value = event[field], let keys = byValue[value] else { continue }
-            for key in keys where holders[key]!.allSatisfy({ $0.matches(event) }) { found.append(key) }
+        for index in filed.indices {
+            guard let value = event[filed[index].field], let keys = filed[index].byValue[value] else { continue }
+            for key in keys where holds(key, for: event) { found.append(key) }
         }
-        for key in unfiled where holders[key]!.allSatisfy({ $0.matches(event) }) { found.append(key) }
+        for key in unfiled where holds(key, for: event) { found.append(key) }
         return found
+    }
+
+    /// Whether every matcher of holder `key` holds for `event`.
+    private func holds(_ key: Key, for event: Event) -> Bool {
+        guard let matchers = holders[key] else { return false }
+        for index in matchers.indices where !matchers[index].matches(event) { return false }
+        return true
     }
 
     private mutating func rebuild() {
@@ -48,7 +57,7 @@ public struct HoldIndex<Key: Hashable & Sendable>: Sendable {
         for matchers in holders.values {
             for m in matchers where m.op == .equal { distinct[m.field, default: []].formUnion(m.values) }
         }
-        filed = [:]
+        var filed: [String: [String: [Key]]] = [:]
         unfiled = []
         for (key, matchers) in holders {
             let best = matchers.filter { $0.op == .equal && !$0.values.isEmpty }
@@ -59,5 +68,6 @@ public struct HoldIndex<Key: Hashable & Sendable>: Sendable {
             }
             for value in Set(best.values) { filed[best.field, default: [:]][value, default: []].append(key) }
         }
+        self.filed = filed.sorted { $0.key < $1.key }.map { (field: $0.key, byValue: $0.value) }
     }
 }
