@@ -132,13 +132,15 @@ extension EscalationEngine {
     /// Finds the silences and windows matching the incident's fields (an index lookup).
     mutating func findHolders(_ incident: Incident) {
         guard silenceIndex.count > 0 || windowIndex.count > 0 || (!holders.isEmpty && holders[incident.number] != nil) else { return }
+        let silences = silenceIndex.matching(incident.fields)
+        let windows = windowIndex.matching(incident.fields)
+        let previous = holders.isEmpty ? nil : holders[incident.number]
+        if silences.isEmpty, windows.isEmpty, previous == nil { return }  // nothing holds it, nor did
         var holds = IncidentHolds()
         // A silence that has already ended early holds nothing new, but keeps what it held.
-        holds.silences = silenceIndex.matching(incident.fields).sorted()
-        if let previous = holders[incident.number]?.silences {
-            for id in previous where !holds.silences.contains(id) { holds.silences.append(id) }
-        }
-        holds.windows = windowIndex.matching(incident.fields).sorted()
+        holds.silences = silences.sorted()
+        for id in previous?.silences ?? [] where !holds.silences.contains(id) { holds.silences.append(id) }
+        holds.windows = windows.sorted()
         holders[incident.number] = holds.isEmpty ? nil : holds
     }
 
