@@ -123,8 +123,7 @@ class Tocsind:
 def phase_socket(root, events, clients):
     d = Tocsind(root).start()
     try:
-        r = run_loadgen("socket", d.socket, clients, events, 256, "s")
-        return float(r["eps"]), d.rss_mb()
+        return float(run_loadgen("socket", d.socket, clients, events, 256, "s")["eps"])
     finally:
         d.stop()
 
@@ -332,10 +331,11 @@ def ingest_rounds(work, args, phases):
     million open, and the whole Alertmanager workload on a fresh Alertmanager, so a drift of
     the machine's speed (±20% here from minute to minute) falls on every figure alike; each
     figure is the median of its rounds, and each load starts once the machine is quiet
-    again. Returns {name: [events/s per round]}, and the million tocsind's (RSS, READY) if
-    it ran."""
+    again. Returns {name: [events/s per round]}, the million tocsind's (RSS, READY) if it
+    ran, and Alertmanager's largest RSS (MB)."""
     wanted = [name for name in ("socket", "policy", "silences", "million", "alertmanager") if name in phases]
     samples = {name: [] for name in wanted}
+    alertmanager_rss = []
     million = fill_million(work, args.open, args.clients) if "million" in phases else None
     restart = None
     try:
@@ -350,11 +350,10 @@ def ingest_rounds(work, args, phases):
                 if name == "alertmanager":
                     eps, rss = phase_alertmanager(root, args.alerts, args.clients)
                     samples[name].append(eps)
-                    samples["alertmanager_rss"] = samples.get("alertmanager_rss", []) + [rss]
+                    alertmanager_rss.append(rss)
                     continue
                 measure = {"socket": phase_socket, "policy": phase_policy, "silences": phase_silences}[name]
-                result = measure(root, args.events, args.clients)
-                samples[name].append(result[0] if isinstance(result, tuple) else result)
+                samples[name].append(measure(root, args.events, args.clients))
                 shutil.rmtree(root, ignore_errors=True)
             log(f"  round {k + 1}: " + ", ".join(f"{name} {samples[name][-1]:,.0f}" for name in wanted))
         if million:
@@ -363,7 +362,7 @@ def ingest_rounds(work, args, phases):
         if million:
             million.stop()
             shutil.rmtree(million.root, ignore_errors=True)
-    return samples, restart
+    return samples, restart, max(alertmanager_rss, default=0)
 
 
 def median_text(values):
@@ -640,7 +639,7 @@ def main():
     try:
         if phases & {"socket", "policy", "silences", "million", "alertmanager"}:
             log(f"ingest: {args.rounds} rounds of socket, policy, silences, million and alertmanager, in alternation ...")
-            samples, restart = ingest_rounds(work, args, phases)
+            samples, restart, alertmanager_rss = ingest_rounds(work, args, phases)
             medians = {name: statistics.median(values) for name, values in samples.items()}
         if "socket" in phases:
             eps = medians["socket"]
@@ -705,7 +704,7 @@ def main():
             am_eps = statistics.median(samples["alertmanager"])
             figures["alertmanager_eps"] = round(am_eps)
             rows.append(("alertmanager_eps", f"{am_eps:,.0f}", "",
-                         f"alerts/s, not durable, {args.alerts:,} alerts a run (RSS {max(samples['alertmanager_rss']):.0f} MB); median of {median_text(samples['alertmanager'])}"))
+                         f"alerts/s, not durable, {args.alerts:,} alerts a run (RSS {alertmanager_rss:.0f} MB); median of {median_text(samples['alertmanager'])}"))
             if "socket_eps" in figures:
                 ratio = figures["socket_eps"] / am_eps
                 figures["ratio_vs_alertmanager"] = round(ratio, 1)

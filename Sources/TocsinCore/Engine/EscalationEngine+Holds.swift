@@ -131,10 +131,10 @@ extension EscalationEngine {
 
     /// Finds the silences and windows matching the incident's fields (an index lookup).
     mutating func findHolders(_ incident: Incident) {
-        guard silenceIndex.count > 0 || windowIndex.count > 0 || (!holders.isEmpty && holders[incident.number] != nil) else { return }
+        let previous = holders.isEmpty ? nil : holders[incident.number]
+        guard silenceIndex.count > 0 || windowIndex.count > 0 || previous != nil else { return }
         let silences = silenceIndex.matching(incident.fields)
         let windows = windowIndex.matching(incident.fields)
-        let previous = holders.isEmpty ? nil : holders[incident.number]
         if silences.isEmpty, windows.isEmpty, previous == nil { return }  // nothing holds it, nor did
         var holds = IncidentHolds()
         // A silence that has already ended early holds nothing new, but keeps what it held.

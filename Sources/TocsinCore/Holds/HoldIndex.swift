@@ -45,9 +45,7 @@ public struct HoldIndex<Key: Hashable & Sendable>: Sendable {
 
     /// Whether every matcher of holder `key` holds for `event`.
     private func holds(_ key: Key, for event: Event) -> Bool {
-        guard let matchers = holders[key] else { return false }
-        for index in matchers.indices where !matchers[index].matches(event) { return false }
-        return true
+        holders[key]?.allSatisfy { $0.matches(event) } ?? false
     }
 
     private mutating func rebuild() {

@@ -47,8 +47,6 @@ public final class Matcher: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the event satisfies this condition. A missing field satisfies only `!=` and `!~`.
-    /// Inlined, so that a matcher read in place is not copied whole for the call.
-    @inline(__always)
     public func matches(_ event: Event) -> Bool {
         // `=`, `!=` and the comparisons read the value's bytes: every incident is matched, and
         // most conditions are these.

@@ -110,20 +110,9 @@ public final class Rule: Hashable, Sendable {
         hasher.combine(location)
     }
 
-    /// Whether the event's fields satisfy any `match` line. Matchers are read by index, in
-    /// place, with no closure: a closure or an iterator copies each (its strings and
-    /// pattern retained and released), and every event is matched.
-    @inline(__always)
+    /// Whether the event's fields satisfy any `match` line.
     public func matches(_ event: Event) -> Bool {
-        for line in matchLines.indices {
-            var holds = true
-            for index in matchLines[line].indices where !matchLines[line][index].matches(event) {
-                holds = false
-                break
-            }
-            if holds { return true }
-        }
-        return false
+        matchLines.contains { line in line.allSatisfy { $0.matches(event) } }
     }
 
     /// The step that `repeat` repeats: the one that fires last.

@@ -49,8 +49,7 @@ struct RuleIndex: Sendable {
         return best
     }
 
-    /// The first of `candidates` (ascending) below `bound` whose rule matches, the rules
-    /// read in place (no closure or iterator, which would copy each with all its matchers).
+    /// The first of `candidates` (ascending) below `bound` whose rule matches.
     private static func first(of candidates: [Int], below bound: Int?, for event: Event, in rules: [Rule]) -> Int? {
         for index in candidates {
             if let bound, index >= bound { return nil }  // ascending: nothing later can win
